@@ -1,0 +1,153 @@
+/**
+ * Zod schemas of the public API's bodies. Each `.openapi('Name')` becomes a
+ * component of spec/openapi.yaml; the server validates and types with the same objects.
+ */
+import { z } from '@hono/zod-openapi';
+import { allErrorCodes } from './error-codes.js';
+
+/** A USDT amount. Exact to 6 decimal places; the mock stores integer micro-units. */
+export const UsdtAmount = z.number().min(0).openapi('UsdtAmount', {
+  description: 'An amount of USDT as a plain JSON number with at most 6 decimal places, e.g. 12.5 or 0.1.',
+  example: 12.5,
+});
+
+export const BalanceResponse = z
+  .object({
+    balance: UsdtAmount,
+    currency: z.literal('USDT'),
+  })
+  .openapi('BalanceResponse', { example: { balance: 100, currency: 'USDT' } });
+
+export const Product = z
+  .object({
+    id: z.string().max(64).openapi({ description: 'Product id, the value to send as product_id.', example: '002' }),
+    name: z.string().max(200).openapi({ example: 'Steam Gift Card 5 USD' }),
+    price: UsdtAmount,
+    stock: z.number().int().min(0).max(1_000_000_000).openapi({ description: 'Codes left to sell.', example: 50, format: 'int32' }),
+    in_stock: z.boolean().openapi({ description: 'stock > 0' }),
+  })
+  .openapi('Product');
+
+export const ProductListResponse = z
+  .object({ products: z.array(Product).max(10_000) })
+  .openapi('ProductListResponse', {
+    example: {
+      products: [
+        { id: '002', name: 'Steam Gift Card 5 USD', price: 5, stock: 50, in_stock: true },
+        { id: '003', name: 'Netflix 1 Month', price: 9.99, stock: 0, in_stock: false },
+      ],
+    },
+  });
+
+export const PurchaseRequest = z
+  .object({
+    product_id: z.string().min(1).max(64).openapi({ description: 'An id from GET /products.', example: '002' }),
+    quantity: z.number().int().min(1).max(10).openapi({ description: 'Whole number of codes, 1 to 10.', example: 1, format: 'int32' }),
+  })
+  .openapi('PurchaseRequest', { example: { product_id: '002', quantity: 1 } });
+
+export const PurchaseResponse = z
+  .object({
+    success: z.literal(true),
+    order_id: z.string().max(64).openapi({ example: 'ord_9f2c4e1a7b3d4c55' }),
+    codes: z
+      .array(z.string().max(200))
+      .min(1)
+      .max(10)
+      .openapi({ description: 'One code per unit bought; a code is never delivered twice.' }),
+    balance_remaining: UsdtAmount,
+  })
+  .openapi('PurchaseResponse', {
+    example: {
+      success: true,
+      order_id: 'ord_9f2c4e1a7b3d4c55',
+      codes: ['SBX-002-7K3Q-9XW2-M4TD'],
+      balance_remaining: 95,
+    },
+  });
+
+/**
+ * `Idempotency-Key` header. Validated by the purchase handler with this schema:
+ * Hono lower-cases header names, so the router's own header validation would never see it.
+ */
+export const IdempotencyKey = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x20-\x7E]+$/, 'must be printable ASCII')
+  .openapi({ description: 'Any unique id, 1-255 printable ASCII characters.', example: 'order-001' });
+
+export const ErrorCodeSchema = z.enum(allErrorCodes).openapi('ErrorCode', {
+  description:
+    'Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND and METHOD_NOT_ALLOWED are mock extensions: the live documentation does not promise them.',
+});
+
+export const ErrorBody = z
+  .object({
+    success: z.literal(false),
+    code: ErrorCodeSchema,
+    error: z.string().max(1000).openapi({ description: 'Human-readable message.' }),
+  })
+  .openapi('Error');
+
+const errorOf = <C extends string>(name: string, codes: readonly [C, ...C[]], example: Record<string, unknown>) =>
+  ErrorBody.extend({ code: z.enum(codes) }).openapi(name, { example: { success: false, ...example } });
+
+export const ValidationError = ErrorBody.extend({
+  code: z.enum(['VALIDATION']),
+  details: z
+    .array(z.object({ path: z.string().max(200), message: z.string().max(1000) }))
+    .max(50)
+    .optional()
+    .openapi({ description: 'One entry per invalid field.' }),
+}).openapi('ValidationError', {
+  example: {
+    success: false,
+    code: 'VALIDATION',
+    error: 'quantity: must be a whole number from 1 to 10',
+    details: [{ path: 'quantity', message: 'must be a whole number from 1 to 10' }],
+  },
+});
+
+export const UnauthorizedError = errorOf('UnauthorizedError', ['NO_KEY', 'INVALID_KEY'], {
+  code: 'INVALID_KEY',
+  error: 'The API key is unknown or revoked. Generate a new one in the bot.',
+});
+
+export const InsufficientBalanceError = ErrorBody.extend({
+  code: z.enum(['INSUFFICIENT_BALANCE']),
+  required: UsdtAmount,
+  available: UsdtAmount,
+}).openapi('InsufficientBalanceError', {
+  example: { success: false, code: 'INSUFFICIENT_BALANCE', error: 'Insufficient balance: 10 USDT required, 0.5 available.', required: 10, available: 0.5 },
+});
+
+export const ForbiddenError = errorOf('ForbiddenError', ['FORBIDDEN'], {
+  code: 'FORBIDDEN',
+  error: 'This account is suspended. Contact support.',
+});
+
+export const ProductNotFoundError = errorOf('ProductNotFoundError', ['PRODUCT_NOT_FOUND'], {
+  code: 'PRODUCT_NOT_FOUND',
+  error: 'No product with id "999". Re-fetch /products.',
+});
+
+export const OutOfStockError = ErrorBody.extend({
+  code: z.enum(['OUT_OF_STOCK']),
+  requested: z.number().int().min(1).max(10).openapi({ format: 'int32' }),
+  stock: z.number().int().min(0).max(1_000_000_000).openapi({ format: 'int32' }),
+}).openapi('OutOfStockError', {
+  example: { success: false, code: 'OUT_OF_STOCK', error: 'Only 0 left of product "003", 1 requested.', requested: 1, stock: 0 },
+});
+
+export const IdempotencyKeyReusedError = errorOf('IdempotencyKeyReusedError', ['IDEMPOTENCY_KEY_REUSED'], {
+  code: 'IDEMPOTENCY_KEY_REUSED',
+  error: 'Idempotency-Key "order-001" was already used with a different body.',
+});
+
+export const RateLimitedError = ErrorBody.extend({
+  code: z.enum(['RATE_LIMITED']),
+  retry_after_seconds: z.number().int().min(1).max(86400).openapi({ format: 'int32' }),
+}).openapi('RateLimitedError', {
+  example: { success: false, code: 'RATE_LIMITED', error: 'Rate limit exceeded: 20 requests per 60 s. Retry in 12 s.', retry_after_seconds: 12 },
+});

@@ -1,0 +1,39 @@
+/**
+ * Every error code the API (and the mock) can answer with, in one table.
+ * The server's error module and the generated OpenAPI document both read it,
+ * so a code cannot exist in one and be missing from the other.
+ */
+export const errorCodes = {
+  NO_KEY: { status: 401, mockOnly: false, summary: 'The X-API-Key header is missing.' },
+  INVALID_KEY: { status: 401, mockOnly: false, summary: 'The key is unknown, malformed or revoked.' },
+  VALIDATION: { status: 400, mockOnly: false, summary: 'The request body or a header is invalid (quantity must be 1-10).' },
+  INSUFFICIENT_BALANCE: { status: 402, mockOnly: false, summary: 'The wallet holds less than price x quantity.' },
+  FORBIDDEN: { status: 403, mockOnly: false, summary: 'The account is suspended.' },
+  PRODUCT_NOT_FOUND: { status: 404, mockOnly: false, summary: 'No product has this id.' },
+  OUT_OF_STOCK: { status: 409, mockOnly: false, summary: 'The product has fewer codes left than the quantity asked for.' },
+  RATE_LIMITED: { status: 429, mockOnly: false, summary: 'Over the request limit (20 per rolling minute per key).' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    mockOnly: true,
+    summary: 'Mock extension: the Idempotency-Key was already used with a different body.',
+  },
+  NOT_FOUND: { status: 404, mockOnly: true, summary: 'Mock extension: no such path.' },
+  METHOD_NOT_ALLOWED: { status: 405, mockOnly: true, summary: 'Mock extension: the path exists but not with this method.' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export const allErrorCodes = Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]];
+
+/** Codes of the control API only (never answered under /api/v1). */
+export const controlErrorCodes = {
+  CONTROL_UNAUTHORIZED: { status: 401, summary: 'The control API is locked and the token is missing or wrong.' },
+  CONTROL_VALIDATION: { status: 400, summary: 'The control request is invalid.' },
+  ACCOUNT_NOT_FOUND: { status: 404, summary: 'No account has this id.' },
+  KEY_NOT_FOUND: { status: 404, summary: 'No key matches.' },
+  ACCOUNT_EXISTS: { status: 409, summary: 'An account or key with this id already exists.' },
+  NOT_FOUND: { status: 404, summary: 'No such control path.' },
+  METHOD_NOT_ALLOWED: { status: 405, summary: 'The path exists but not with this method.' },
+} as const;
+
+export type ControlErrorCode = keyof typeof controlErrorCodes;
