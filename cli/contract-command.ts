@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const PACKAGE_NAME = 'ai-market-sandbox';
+
+export const CONTRACT_USAGE = `Usage: ai-market-sandbox contract --base-url URL [options]
+
+Runs the contract suite (every response judged against spec/openapi.yaml) against a running
+AI-Market server: this mock (local, in a container) or the live API. Exit code 0 when every case
+passes, 1 when one fails, 2 on a wrong flag.
+
+Options:
+  --base-url URL      server to test, e.g. http://127.0.0.1:8080 (env AI_MARKET_BASE_URL)
+  --api-key KEY       API key for a live account (env AI_MARKET_API_KEY); the mock needs none
+  --allow-spend N     most USDT the suite may spend on a live account (env AI_MARKET_ALLOW_SPEND;
+                      default 0: no case spends money)
+  --junit PATH        where to write the JUnit XML report (default reports/contract-junit.xml)
+  -h, --help          show this screen
+`;
+
+class UsageError extends Error {}
+
+interface ContractOptions {
+  baseUrl: string;
+  apiKey?: string;
+  allowSpend?: string;
+  junitPath: string;
+}
+
+/** Reads the flags; throws UsageError with a one-line message on anything wrong. */
+function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'base-url': { type: 'string' },
+        'api-key': { type: 'string' },
+        'allow-spend': { type: 'string' },
+        junit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    // parseArgs messages are long and mention internals; keep only the first sentence.
+    throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
+  }
+  if (values.help) return 'help';
+
+  const baseUrl = values['base-url'] ?? env.AI_MARKET_BASE_URL;
+  if (!baseUrl) throw new UsageError('--base-url is required (or set AI_MARKET_BASE_URL)');
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
+  }
+
+  const allowSpend = values['allow-spend'];
+  if (allowSpend !== undefined && !/^\d+(\.\d{1,6})?$/.test(allowSpend)) {
+    throw new UsageError(`--allow-spend must be a non-negative USDT amount, got '${allowSpend}'`);
+  }
+  const apiKey = values['api-key'];
+  if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key must not be empty');
+  if (values.junit !== undefined && values.junit.trim() === '') throw new UsageError('--junit must not be empty');
+
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey,
+    allowSpend,
+    // Resolved against the caller's directory: the package itself may sit read-only in node_modules.
+    junitPath: resolve(values.junit ?? join('reports', 'contract-junit.xml')),
+  };
+}
+
+/** The directory holding this package's package.json, from dist/cli/ or cli/ alike. */
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root`);
+    dir = parent;
+  }
+}
+
+/** vitest's CLI from this package's own dependencies, not whatever `vitest` is on PATH. */
+function resolveVitestBin(packageRoot: string): string {
+  const require = createRequire(join(packageRoot, 'package.json'));
+  const manifestPath = require.resolve('vitest/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: string | Record<string, string> };
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin.vitest;
+  if (!bin) throw new Error('vitest declares no bin');
+  return join(dirname(manifestPath), bin);
+}
+
+/**
+ * The `contract` command: runs the package's contract suite against a base URL with the vitest it
+ * ships with. Returns the process exit code: 0 all passed, 1 a case failed (or vitest could not
+ * run), 2 a wrong flag.
+ *
+ * @example
+ *   process.exitCode = await runContract(['--base-url', 'http://127.0.0.1:8080']);
+ */
+export async function runContract(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let options;
+  try {
+    options = parseContractArgs(args, env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`ai-market-sandbox contract: ${error.message} (see --help)\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(CONTRACT_USAGE);
+    return 0;
+  }
+
+  let packageRoot: string;
+  let vitestBin: string;
+  try {
+    packageRoot = findPackageRoot();
+    vitestBin = resolveVitestBin(packageRoot);
+  } catch (error) {
+    process.stderr.write(`ai-market-sandbox contract: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    AI_MARKET_BASE_URL: options.baseUrl,
+    AI_MARKET_JUNIT_PATH: options.junitPath,
+  };
+  if (options.apiKey !== undefined) childEnv.AI_MARKET_API_KEY = options.apiKey;
+  if (options.allowSpend !== undefined) childEnv.AI_MARKET_ALLOW_SPEND = options.allowSpend;
+
+  const vitestArgs = [
+    vitestBin,
+    'run',
+    '--config',
+    join(packageRoot, 'contract-tests', 'vitest.config.ts'),
+    `--outputFile.junit=${options.junitPath}`,
+  ];
+  const code = await new Promise<number>((resolveCode) => {
+    const child = spawn(process.execPath, vitestArgs, { cwd: packageRoot, env: childEnv, stdio: 'inherit' });
+    child.on('error', (error) => {
+      process.stderr.write(`ai-market-sandbox contract: cannot start vitest: ${error.message}\n`);
+      resolveCode(1);
+    });
+    child.on('exit', (exitCode, signal) => resolveCode(exitCode === 0 && !signal ? 0 : 1));
+  });
+
+  if (existsSync(options.junitPath)) process.stdout.write(`JUnit report: ${options.junitPath}\n`);
+  return code;
+}
