@@ -39,10 +39,23 @@ export const ProductListResponse = z
     },
   });
 
+// Messages that name the rule, so a client developer can fix the request from the error alone.
+const QUANTITY_RULE = 'must be a whole number (JSON integer) from 1 to 10';
+const PRODUCT_ID_RULE = 'must be a non-empty string of at most 64 characters (an id from GET /products)';
+
 export const PurchaseRequest = z
   .object({
-    product_id: z.string().min(1).max(64).openapi({ description: 'An id from GET /products.', example: '002' }),
-    quantity: z.number().int().min(1).max(10).openapi({ description: 'Whole number of codes, 1 to 10.', example: 1, format: 'int32' }),
+    product_id: z
+      .string({ error: PRODUCT_ID_RULE })
+      .min(1, { error: PRODUCT_ID_RULE })
+      .max(64, { error: PRODUCT_ID_RULE })
+      .openapi({ description: 'An id from GET /products.', example: '002' }),
+    quantity: z
+      .number({ error: QUANTITY_RULE })
+      .int({ error: QUANTITY_RULE })
+      .min(1, { error: QUANTITY_RULE })
+      .max(10, { error: QUANTITY_RULE })
+      .openapi({ description: 'Whole number of codes, 1 to 10.', example: 1, format: 'int32' }),
   })
   .openapi('PurchaseRequest', { example: { product_id: '002', quantity: 1 } });
 

@@ -93,7 +93,7 @@ export const putProductRoute = createRoute({
   summary: 'Add or change a product',
   description: 'Creates the product or changes its name and price. With stock or codes, its unsold codes are replaced; without, they stay.',
   request: { params: productId, body: body(PutProductRequest) },
-  responses: { 200: json(ProductView, 'The product.'), ...errors },
+  responses: { 200: json(ProductView, 'The product.'), 409: json(ControlError, 'CODE_EXISTS: one of the codes is already in the store.'), ...errors },
 });
 
 export const addCodesRoute = createRoute({

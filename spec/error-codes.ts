@@ -31,9 +31,9 @@ export const controlErrorCodes = {
   CONTROL_VALIDATION: { status: 400, summary: 'The control request is invalid.' },
   ACCOUNT_NOT_FOUND: { status: 404, summary: 'No account has this id.' },
   KEY_NOT_FOUND: { status: 404, summary: 'No key matches.' },
+  PRODUCT_NOT_FOUND: { status: 404, summary: 'No product has this id.' },
   ACCOUNT_EXISTS: { status: 409, summary: 'An account or key with this id already exists.' },
-  NOT_FOUND: { status: 404, summary: 'No such control path.' },
-  METHOD_NOT_ALLOWED: { status: 405, summary: 'The path exists but not with this method.' },
+  CODE_EXISTS: { status: 409, summary: 'A code is already in the store (codes are unique, ever).' },
 } as const;
 
 export type ControlErrorCode = keyof typeof controlErrorCodes;

@@ -1,0 +1,95 @@
+/**
+ * `serve`: the only place that reads the environment, opens the database and a
+ * port. Seeds an empty database from the fixture, prints where to start, and on
+ * SIGTERM/SIGINT finishes requests in flight, closes the database and exits 0.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createVirtualClock } from '../server/clock.js';
+import { parseConfig, type Config } from '../server/config.js';
+import { createApp } from '../server/create-app.js';
+import { openDatabase } from '../server/db/open-database.js';
+import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
+import { createStore } from '../server/store/create-store.js';
+import type { Fixture } from '../spec/control-schemas.js';
+import { VERSION } from './package-info.js';
+
+/** How long shutdown waits for requests in flight before closing their connections. */
+const SHUTDOWN_GRACE_MS = 5000;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = parseConfig(argv, env);
+  const fixture = readFixtureFile(config.fixtures || DEFAULT_FIXTURE_PATH);
+  const db = openDatabase(config.db);
+  const store = createStore(db);
+  const clock = createVirtualClock(store.settings.clockOffset);
+  store.settings.changeSettings({
+    rate_limit: config.rateLimit,
+    rate_window_seconds: config.rateWindow,
+    idempotency_reuse: config.idempotencyReuse,
+  });
+  const seeded = store.transaction(() => {
+    if (!store.isEmpty()) return false;
+    store.loadFixture(fixture, clock.now());
+    return true;
+  });
+
+  const app = createApp({ store, clock, fixture: { current: fixture }, controlToken: config.controlToken || undefined, version: VERSION });
+  const server = await new Promise<Server>((resolve, reject) => {
+    // Plain HTTP/1.1 (no createServer option), so this is a node:http Server.
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s as Server)) as Server;
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  printBanner(config, port, fixture, seeded);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests in flight, then closing the database.`);
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      db.close();
+      console.log('Stopped cleanly.');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function printBanner(config: Config, port: number, fixture: Fixture, seeded: boolean) {
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const base = `http://${shownHost}:${port}`;
+  const sample = fixture.accounts.find((a) => a.status === 'active' && Number(a.balance) > 0 && a.keys.some((k) => !k.revoked));
+  const key = sample?.keys.find((k) => !k.revoked)?.key;
+  const lines = [
+    `AI-Market sandbox ${VERSION} listening on ${config.host}:${port}`,
+    `  API base URL:  ${base}/api/v1`,
+    `  Control API:   ${base}/_mock  (${config.controlToken ? 'locked with a bearer token' : 'open, no token'})`,
+    `  OpenAPI:       ${base}/openapi.yaml`,
+    `  Database:      ${config.db}${seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
+  ];
+  if (key) {
+    lines.push(`  Sandbox key:   ${key} (${sample!.balance} USDT)`);
+    lines.push(`  Try:           curl -s ${base}/api/v1/balance -H "X-API-Key: ${key}"`);
+  }
+  console.log(lines.join('\n'));
+  if (!config.controlToken && !LOOPBACK.test(config.host)) {
+    console.warn(
+      [
+        '',
+        '!!! WARNING: the control API (/_mock) is reachable on a non-loopback address WITHOUT a token.',
+        '!!! Anyone who can reach this port can create keys, top up wallets and reset the sandbox.',
+        '!!! Set AI_MARKET_MOCK_CONTROL_TOKEN (or --control-token) to lock it.',
+        '',
+      ].join('\n'),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+/** Types shared by the app factory, middleware and handlers. */
+import type { Fixture } from '../spec/control-schemas.js';
+import type { Clock } from './clock.js';
+import type { Store } from './store/create-store.js';
+import type { Context } from 'hono';
+
+export interface AppDeps {
+  store: Store;
+  clock: Clock;
+  /** The fixture that POST /_mock/reset returns to; POST /_mock/fixtures replaces it. */
+  fixture: { current: Fixture };
+  /** When set, the control API wants `Authorization: Bearer <token>`. */
+  controlToken?: string;
+  version: string;
+  /** The client's address for the failed-authentication limit; defaults to the socket's remote address. */
+  clientAddress?: (c: Context) => string;
+}
+
+/** What authentication leaves on the context for the handlers. */
+export interface AppEnv {
+  Variables: {
+    accountId: string;
+    requestId: string;
+  };
+}

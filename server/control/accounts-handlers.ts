@@ -1,0 +1,81 @@
+/** Control API: what the bot does for a customer — accounts, keys, suspension, top-ups. */
+import type { RouteHandler } from '@hono/zod-openapi';
+import type {
+  createAccountRoute,
+  createKeyRoute,
+  reactivateAccountRoute,
+  revokeKeyRoute,
+  suspendAccountRoute,
+  topUpRoute,
+} from '../../spec/control-routes.js';
+import { MAX_MICROS, toMicros } from '../../spec/money.js';
+import type { AppDeps } from '../app-env.js';
+import { controlError } from '../errors.js';
+import { newAccountId, newApiKey } from '../store/random-ids.js';
+import { accountView } from './views.js';
+
+const accountOr404 = ({ store }: AppDeps, id: string) => {
+  const account = store.accounts.getAccount(id);
+  if (!account) throw controlError('ACCOUNT_NOT_FOUND', `No account "${id}".`);
+  return account;
+};
+
+export const createAccountHandler =
+  (deps: AppDeps): RouteHandler<typeof createAccountRoute> =>
+  (c) => {
+    const body = c.req.valid('json');
+    const { store, clock } = deps;
+    const id = body.id ?? newAccountId();
+    const key = body.key ?? newApiKey();
+    const account = store.transaction(() => {
+      if (store.accounts.getAccount(id)) throw controlError('ACCOUNT_EXISTS', `Account "${id}" already exists.`);
+      if (store.accounts.keyExists(key)) throw controlError('ACCOUNT_EXISTS', 'That key is already in use.');
+      store.accounts.insertAccount({ id, status: body.status, balanceMicros: toMicros(body.balance)!, now: clock.now() });
+      store.accounts.insertKey(id, key, clock.now());
+      return store.accounts.getAccount(id)!;
+    });
+    return c.json({ key, account: accountView(store, account) }, 201);
+  };
+
+export const createKeyHandler =
+  (deps: AppDeps): RouteHandler<typeof createKeyRoute> =>
+  (c) => {
+    const account = accountOr404(deps, c.req.valid('param').id);
+    const key = newApiKey();
+    deps.store.accounts.insertKey(account.id, key, deps.clock.now());
+    return c.json({ key, account: accountView(deps.store, account) }, 201);
+  };
+
+export const revokeKeyHandler =
+  (deps: AppDeps): RouteHandler<typeof revokeKeyRoute> =>
+  (c) => {
+    const accountId = deps.store.accounts.revokeKey(c.req.valid('json').key);
+    if (!accountId) throw controlError('KEY_NOT_FOUND', 'No such key.');
+    return c.json(accountView(deps.store, deps.store.accounts.getAccount(accountId)!), 200);
+  };
+
+const setStatusHandler = (status: 'active' | 'suspended') => (deps: AppDeps) =>
+  ((c) => {
+    const account = accountOr404(deps, c.req.valid('param').id);
+    deps.store.accounts.setStatus(account.id, status);
+    return c.json(accountView(deps.store, deps.store.accounts.getAccount(account.id)!), 200);
+  }) satisfies RouteHandler<typeof suspendAccountRoute | typeof reactivateAccountRoute>;
+
+export const suspendAccountHandler = setStatusHandler('suspended');
+export const reactivateAccountHandler = setStatusHandler('active');
+
+export const topUpHandler =
+  (deps: AppDeps): RouteHandler<typeof topUpRoute> =>
+  (c) => {
+    const id = c.req.valid('param').id;
+    const amount = toMicros(c.req.valid('json').amount)!;
+    const account = deps.store.transaction(() => {
+      const before = accountOr404(deps, id);
+      if (before.balance_micros + amount > MAX_MICROS) {
+        throw controlError('CONTROL_VALIDATION', 'amount: the balance would exceed the sandbox maximum of 1e9 USDT');
+      }
+      deps.store.accounts.credit(id, amount);
+      return deps.store.accounts.getAccount(id)!;
+    });
+    return c.json(accountView(deps.store, account), 200);
+  };

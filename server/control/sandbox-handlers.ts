@@ -1,0 +1,60 @@
+/** Control API: reset, fixtures, the virtual clock, settings and the state view. */
+import type { RouteHandler } from '@hono/zod-openapi';
+import type {
+  advanceClockRoute,
+  getClockRoute,
+  getSettingsRoute,
+  getStateRoute,
+  loadFixtureRoute,
+  patchSettingsRoute,
+  resetRoute,
+} from '../../spec/control-routes.js';
+import type { AppDeps } from '../app-env.js';
+import { clockView, stateView } from './views.js';
+
+export const getStateHandler =
+  ({ store, clock }: AppDeps): RouteHandler<typeof getStateRoute> =>
+  (c) =>
+    c.json(stateView(store, clock), 200);
+
+export const resetHandler =
+  ({ store, clock, fixture }: AppDeps): RouteHandler<typeof resetRoute> =>
+  (c) => {
+    clock.reset();
+    store.loadFixture(fixture.current, clock.now());
+    return c.json({ ok: true as const, message: 'State reset to the fixture; clock back to real time.' }, 200);
+  };
+
+export const loadFixtureHandler =
+  ({ store, clock, fixture }: AppDeps): RouteHandler<typeof loadFixtureRoute> =>
+  (c) => {
+    const next = c.req.valid('json');
+    clock.reset();
+    store.loadFixture(next, clock.now());
+    fixture.current = next;
+    return c.json({ ok: true as const, message: `Loaded ${next.accounts.length} accounts and ${next.products.length} products.` }, 200);
+  };
+
+export const getClockHandler =
+  ({ clock }: AppDeps): RouteHandler<typeof getClockRoute> =>
+  (c) =>
+    c.json(clockView(clock), 200);
+
+export const advanceClockHandler =
+  ({ clock }: AppDeps): RouteHandler<typeof advanceClockRoute> =>
+  (c) => {
+    clock.advance(Math.round(c.req.valid('json').seconds * 1000));
+    return c.json(clockView(clock), 200);
+  };
+
+export const getSettingsHandler =
+  ({ store }: AppDeps): RouteHandler<typeof getSettingsRoute> =>
+  (c) =>
+    c.json(store.settings.getSettings(), 200);
+
+export const patchSettingsHandler =
+  ({ store }: AppDeps): RouteHandler<typeof patchSettingsRoute> =>
+  (c) => {
+    store.settings.changeSettings(c.req.valid('json'));
+    return c.json(store.settings.getSettings(), 200);
+  };

@@ -1,0 +1,70 @@
+/**
+ * Numbered migrations. The number of the last one applied is kept in
+ * `PRAGMA user_version`; a database from a newer version of the mock is refused
+ * rather than guessed at. Append new migrations; never edit a released one.
+ */
+export const migrations: readonly string[] = [
+  // 1: the whole first schema. Money in integer micro-units (1 USDT = 1_000_000).
+  `
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('active', 'suspended')),
+    balance_micros INTEGER NOT NULL CHECK (balance_micros >= 0),
+    created_at INTEGER NOT NULL
+  );
+  -- Only a hash of each key is stored; prefix is for display in the state view.
+  CREATE TABLE api_keys (
+    key_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    prefix TEXT NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX api_keys_account ON api_keys(account_id);
+  CREATE TABLE products (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    price_micros INTEGER NOT NULL CHECK (price_micros >= 0)
+  );
+  CREATE TABLE orders (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL,
+    quantity INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 10),
+    total_micros INTEGER NOT NULL CHECK (total_micros >= 0),
+    idempotency_key TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX orders_account ON orders(account_id);
+  -- A code is unique across the store and, once order_id is set, never handed out again.
+  CREATE TABLE codes (
+    seq INTEGER PRIMARY KEY,
+    product_id TEXT NOT NULL,
+    code TEXT NOT NULL UNIQUE,
+    order_id TEXT REFERENCES orders(id) ON DELETE CASCADE
+  );
+  CREATE INDEX codes_unsold ON codes(product_id, seq) WHERE order_id IS NULL;
+  CREATE INDEX codes_order ON codes(order_id) WHERE order_id IS NOT NULL;
+  -- Only successful purchases are recorded; body is the exact bytes to replay.
+  CREATE TABLE idempotency_records (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    idempotency_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, idempotency_key)
+  );
+  -- One row per counted request; subject is "key:<hash>" or "addr:<address>".
+  CREATE TABLE rate_events (
+    subject TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX rate_events_subject ON rate_events(subject, at);
+  CREATE INDEX rate_events_at ON rate_events(at);
+  CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

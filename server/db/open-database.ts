@@ -1,0 +1,49 @@
+/**
+ * Opens (creating if needed) the sandbox database and brings its schema up to date.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations.js';
+
+export type Db = Database.Database;
+
+export class DatabaseTooNewError extends Error {}
+
+/**
+ * @example const db = openDatabase(':memory:');
+ * @example const db = openDatabase('.data/sandbox.sqlite'); // WAL, shared safely by several processes
+ */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    // Another process may hold the write lock for a moment; wait instead of failing.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Applies the migrations this database lacks, all in one transaction. */
+export function migrate(db: Db): { from: number; to: number } {
+  const apply = db.transaction(() => {
+    const from = db.pragma('user_version', { simple: true }) as number;
+    if (from > migrations.length) {
+      throw new DatabaseTooNewError(
+        `database schema version ${from} is newer than this mock understands (${migrations.length}); use a newer mock or another database file`,
+      );
+    }
+    migrations.slice(from).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${migrations.length}`);
+    return { from, to: migrations.length };
+  });
+  // Immediate: two processes starting on one new file must not both migrate.
+  return apply.immediate();
+}

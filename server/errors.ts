@@ -1,0 +1,90 @@
+/**
+ * One error shape, one place. Every error leaves the server as
+ * `{ success: false, code, error, ...extra }`; handlers and middleware throw an
+ * AppError and `onError` (create-app.ts) writes it. Message templates live here.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import { controlErrorCodes, errorCodes, type ControlErrorCode, type ErrorCode } from '../spec/error-codes.js';
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const apiError = (code: ErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
+  new AppError(errorCodes[code].status, code, message, extra, headers);
+
+export const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
+  new AppError(controlErrorCodes[code].status, code, message, extra);
+
+/** Message templates of the public API. */
+export const errors = {
+  noKey: () => apiError('NO_KEY', 'Missing X-API-Key header. Generate a key in the bot: API -> Generate.'),
+  invalidKey: () => apiError('INVALID_KEY', 'The API key is unknown or revoked. Check the X-API-Key header or generate a new key in the bot.'),
+  forbidden: () => apiError('FORBIDDEN', 'This account is suspended. Contact support.'),
+  rateLimited: (retryAfterSeconds: number, limit: number, windowSeconds: number) =>
+    apiError(
+      'RATE_LIMITED',
+      `Rate limit exceeded: ${limit} requests per ${windowSeconds} s. Retry in ${retryAfterSeconds} s.`,
+      { retry_after_seconds: retryAfterSeconds },
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
+  validation: (details: ErrorDetail[]) =>
+    apiError('VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details }),
+  productNotFound: (productId: string) => apiError('PRODUCT_NOT_FOUND', `No product with id "${productId}". Re-fetch /products.`),
+  outOfStock: (productId: string, requested: number, stock: number) =>
+    apiError('OUT_OF_STOCK', `Only ${stock} left of product "${productId}", ${requested} requested.`, { requested, stock }),
+  insufficientBalance: (required: number, available: number) =>
+    apiError('INSUFFICIENT_BALANCE', `Insufficient balance: ${required} USDT required, ${available} available. Top up in the bot.`, {
+      required,
+      available,
+    }),
+  idempotencyKeyReused: (key: string) =>
+    apiError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}" was already used with a different body within 24 hours. Use a new key for a new order.`),
+  notFound: (path: string) => apiError('NOT_FOUND', `No such path: ${path}.`),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    apiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, {}, { Allow: allowed.join(', ') }),
+} as const;
+
+/** Zod issues as `{ path, message }`, the path dotted ("quantity", "products.0.price"), "(body)" for the root. */
+export function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.slice(0, 50).map((issue) => ({
+    path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
+    message: issue.message,
+  }));
+}
+
+/** Hono's own exceptions (malformed JSON, wrong content type, body too large) become VALIDATION errors. */
+export function fromHttpException(error: HTTPException, control: boolean): AppError {
+  const message =
+    error.status === 415
+      ? 'Content-Type must be application/json'
+      : error.status === 413
+        ? 'request body is too large'
+        : /malformed json/i.test(error.message)
+          ? 'body is not valid JSON'
+          : error.message || 'invalid request';
+  const details = [{ path: '(body)', message }];
+  return control
+    ? controlError('CONTROL_VALIDATION', `(body): ${message}`, { details })
+    : errors.validation(details);
+}
+
+export function writeError(c: Context, error: AppError) {
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json({ success: false, code: error.code, error: error.message, ...error.extra }, error.status as 400);
+}

@@ -1,0 +1,111 @@
+/**
+ * The purchase: idempotency lookup, checks, debit, stock and codes, order and
+ * idempotency record, all in one IMMEDIATE transaction. Immediate takes the
+ * database's write lock before the first read, so two requests (in this process
+ * or in another process on the same file) can never both see the same stock,
+ * balance or missing idempotency record: no double charge, no oversell, no code twice.
+ */
+import { fromMicros } from '../../spec/money.js';
+import type { Db } from '../db/open-database.js';
+import { errors, type AppError } from '../errors.js';
+import { newOrderId } from './random-ids.js';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface PurchaseInput {
+  accountId: string;
+  productId: string;
+  quantity: number;
+  idempotencyKey?: string;
+  /** 'reject': a reused key with another body is an error; 'replay': it gets the stored answer. */
+  reuse: 'reject' | 'replay';
+  now: number;
+}
+
+export type PurchaseOutcome =
+  | { kind: 'created'; status: 200; body: string }
+  | { kind: 'replayed'; status: number; body: string }
+  | { kind: 'failed'; error: AppError };
+
+export interface OrderRow {
+  id: string;
+  account_id: string;
+  product_id: string;
+  quantity: number;
+  total_micros: number;
+  idempotency_key: string | null;
+  created_at: number;
+}
+
+export function createPurchasesStore(db: Db) {
+  const record = db.prepare<[string, string], { fingerprint: string; status: number; body: string; created_at: number }>(
+    'SELECT fingerprint, status, body, created_at FROM idempotency_records WHERE account_id = ? AND idempotency_key = ?',
+  );
+  const forget = db.prepare('DELETE FROM idempotency_records WHERE account_id = ? AND idempotency_key = ?');
+  const forgetExpired = db.prepare('DELETE FROM idempotency_records WHERE created_at <= ?');
+  const remember = db.prepare(
+    'INSERT INTO idempotency_records (account_id, idempotency_key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const account = db.prepare<[string], { balance_micros: number }>('SELECT balance_micros FROM accounts WHERE id = ?');
+  const product = db.prepare<[string], { price_micros: number }>('SELECT price_micros FROM products WHERE id = ?');
+  const stock = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM codes WHERE product_id = ? AND order_id IS NULL');
+  const debit = db.prepare('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ? AND balance_micros >= ?');
+  const insertOrder = db.prepare(
+    'INSERT INTO orders (id, account_id, product_id, quantity, total_micros, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const takeCodes = db.prepare<[string, string, number], { code: string }>(
+    `UPDATE codes SET order_id = ? WHERE seq IN (
+       SELECT seq FROM codes WHERE product_id = ? AND order_id IS NULL ORDER BY seq LIMIT ?
+     ) RETURNING code, seq`,
+  );
+  const orders = db.prepare<[], OrderRow>('SELECT * FROM orders ORDER BY created_at, id');
+  const codesOf = db.prepare<[string], { code: string }>('SELECT code FROM codes WHERE order_id = ? ORDER BY seq');
+
+  const run = (input: PurchaseInput): PurchaseOutcome => {
+    const fingerprint = JSON.stringify([input.productId, input.quantity]);
+    if (input.idempotencyKey !== undefined) {
+      forgetExpired.run(input.now - IDEMPOTENCY_TTL_MS);
+      const stored = record.get(input.accountId, input.idempotencyKey);
+      if (stored) {
+        if (stored.fingerprint !== fingerprint && input.reuse === 'reject') {
+          return { kind: 'failed', error: errors.idempotencyKeyReused(input.idempotencyKey) };
+        }
+        return { kind: 'replayed', status: stored.status, body: stored.body };
+      }
+    }
+    const price = product.get(input.productId);
+    if (!price) return { kind: 'failed', error: errors.productNotFound(input.productId) };
+    const left = stock.get(input.productId)!.n;
+    if (input.quantity > left) return { kind: 'failed', error: errors.outOfStock(input.productId, input.quantity, left) };
+    const total = price.price_micros * input.quantity;
+    const balance = account.get(input.accountId)!.balance_micros;
+    if (total > balance) {
+      return { kind: 'failed', error: errors.insufficientBalance(fromMicros(total), fromMicros(balance)) };
+    }
+    const orderId = newOrderId();
+    // The WHERE guard makes the debit refuse to go below zero even if a check above were ever wrong.
+    if (debit.run(total, input.accountId, total).changes !== 1) throw new Error('debit refused: balance changed inside a write transaction');
+    insertOrder.run(orderId, input.accountId, input.productId, input.quantity, total, input.idempotencyKey ?? null, input.now);
+    const codes = takeCodes.all(orderId, input.productId, input.quantity).map((row) => row.code);
+    if (codes.length !== input.quantity) throw new Error('stock changed inside a write transaction');
+    const body = JSON.stringify({
+      success: true,
+      order_id: orderId,
+      codes,
+      balance_remaining: fromMicros(balance - total),
+    });
+    if (input.idempotencyKey !== undefined) {
+      remember.run(input.accountId, input.idempotencyKey, fingerprint, 200, body, input.now);
+    }
+    return { kind: 'created', status: 200, body };
+  };
+  const transaction = db.transaction(run);
+
+  return {
+    /** One purchase, atomically; a thrown error rolls everything back. */
+    purchase: (input: PurchaseInput): PurchaseOutcome => transaction.immediate(input),
+    listOrders: () => orders.all().map((order) => ({ ...order, codes: codesOf.all(order.id).map((row) => row.code) })),
+  };
+}
+
+export type PurchasesStore = ReturnType<typeof createPurchasesStore>;
