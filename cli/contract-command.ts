@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-
-const PACKAGE_NAME = 'ai-market-sandbox';
+import { PACKAGE_ROOT } from './package-info.js';
 
 export const CONTRACT_USAGE = `Usage: ai-market-sandbox contract --base-url URL [options]
 
@@ -82,18 +80,6 @@ function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOpti
   };
 }
 
-/** The directory holding this package's package.json, from dist/cli/ or cli/ alike. */
-function findPackageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === PACKAGE_NAME) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the ${PACKAGE_NAME} package root`);
-    dir = parent;
-  }
-}
-
 /** vitest's CLI from this package's own dependencies, not whatever `vitest` is on PATH. */
 function resolveVitestBin(packageRoot: string): string {
   const require = createRequire(join(packageRoot, 'package.json'));
@@ -126,10 +112,9 @@ export async function runContract(args: string[], env: NodeJS.ProcessEnv = proce
     return 0;
   }
 
-  let packageRoot: string;
+  const packageRoot = PACKAGE_ROOT;
   let vitestBin: string;
   try {
-    packageRoot = findPackageRoot();
     vitestBin = resolveVitestBin(packageRoot);
   } catch (error) {
     process.stderr.write(`ai-market-sandbox contract: ${(error as Error).message}\n`);
@@ -151,6 +136,7 @@ export async function runContract(args: string[], env: NodeJS.ProcessEnv = proce
     join(packageRoot, 'contract-tests', 'vitest.config.ts'),
     `--outputFile.junit=${options.junitPath}`,
   ];
+  const startedAt = Date.now();
   const code = await new Promise<number>((resolveCode) => {
     const child = spawn(process.execPath, vitestArgs, { cwd: packageRoot, env: childEnv, stdio: 'inherit' });
     child.on('error', (error) => {
@@ -160,6 +146,9 @@ export async function runContract(args: string[], env: NodeJS.ProcessEnv = proce
     child.on('exit', (exitCode, signal) => resolveCode(exitCode === 0 && !signal ? 0 : 1));
   });
 
-  if (existsSync(options.junitPath)) process.stdout.write(`JUnit report: ${options.junitPath}\n`);
+  // Only a report this run wrote counts; an old file at the same path would mislead a CI job.
+  const report = statSync(options.junitPath, { throwIfNoEntry: false });
+  if (report && report.mtimeMs >= startedAt - 1000) process.stdout.write(`JUnit report: ${options.junitPath}\n`);
+  else process.stderr.write(`ai-market-sandbox contract: no JUnit report was written to ${options.junitPath}\n`);
   return code;
 }
