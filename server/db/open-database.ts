@@ -32,17 +32,17 @@ export function openDatabase(path: string): Db {
 }
 
 /** Applies the migrations this database lacks, all in one transaction. */
-export function migrate(db: Db): { from: number; to: number } {
+export function migrate(db: Db, list: readonly string[] = migrations): { from: number; to: number } {
   const apply = db.transaction(() => {
     const from = db.pragma('user_version', { simple: true }) as number;
-    if (from > migrations.length) {
+    if (from > list.length) {
       throw new DatabaseTooNewError(
-        `database schema version ${from} is newer than this mock understands (${migrations.length}); use a newer mock or another database file`,
+        `database schema version ${from} is newer than this mock understands (${list.length}); use a newer mock or another database file`,
       );
     }
-    migrations.slice(from).forEach((sql) => db.exec(sql));
-    db.pragma(`user_version = ${migrations.length}`);
-    return { from, to: migrations.length };
+    list.slice(from).forEach((sql) => db.exec(sql));
+    db.pragma(`user_version = ${list.length}`);
+    return { from, to: list.length };
   });
   // Immediate: two processes starting on one new file must not both migrate.
   return apply.immediate();
