@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import type { ApiClient, ApiResponse } from '../lib/api-client.js';
+import { check, expectAnswer, expectError } from '../lib/assertions.js';
+import { defineCase, type CaseKit } from '../lib/case-kit.js';
+
+/** A 429 must carry retry_after_seconds (whole, ≥ 1, within the window) and the same Retry-After. */
+function checkRateLimited(res: ApiResponse, windowSeconds: number): number {
+  const error = expectError(res, 429, 'RATE_LIMITED');
+  const seconds = error.retry_after_seconds!;
+  check(Number.isInteger(seconds) && seconds >= 1, `retry_after_seconds must be a whole number ≥ 1, got ${seconds}`, res);
+  check(seconds <= windowSeconds, `retry_after_seconds ${seconds} is longer than the ${windowSeconds} s window`, res);
+  const header = res.headers.get('retry-after');
+  check(header === String(seconds), `Retry-After header '${header}' must equal retry_after_seconds ${seconds}`, res);
+  return seconds;
+}
+
+async function limitOf(kit: CaseKit): Promise<{ limit: number; window: number }> {
+  if (!kit.mock) return { limit: kit.target.paceLimit, window: kit.target.paceWindowSeconds };
+  const settings = await kit.mock.settings();
+  return { limit: settings.rate_limit, window: settings.rate_window_seconds };
+}
+
+export const window = defineCase('rate-limit.window', async (kit) => {
+  const { limit, window } = await limitOf(kit);
+  let api: ApiClient = kit.api;
+  if (kit.mock) api = (await kit.mock.account('1')).api;
+  else {
+    // Start from an empty window, so the server's count and ours agree.
+    await kit.pacer?.waitUntilIdle();
+  }
+  const unpaced = { paced: false, retryOn429: false } as const;
+  for (let i = 1; i <= limit; i++) {
+    expectAnswer(await api.getBalance(unpaced), 200, `request ${i} of ${limit} in the window`);
+  }
+  const waits = [
+    checkRateLimited(await api.getBalance(unpaced), window),
+    checkRateLimited(await api.listProducts(unpaced), window),
+    // An empty body: should the limit not hold, it is refused as VALIDATION and costs nothing.
+    checkRateLimited(await api.purchase({}, { ...unpaced, free: 'an empty body is invalid' }), window),
+  ];
+  const seconds = Math.max(...waits);
+  await kit.wait(seconds, 'retry_after_seconds');
+  const after = await api.getBalance(unpaced);
+  expectAnswer(after, 200, `a request ${seconds} s later (retry_after_seconds)`);
+});
+
+export const failedAuth = defineCase('rate-limit.failed-auth', async (kit) => {
+  const mock = kit.requireMock();
+  await mock.freshRateWindow();
+  const { limit, window } = await limitOf(kit);
+  const guesser = kit.api.withKey(`mk_contract_guess_${randomBytes(8).toString('hex')}`);
+  const once = { retryOn429: false } as const;
+  for (let i = 1; i <= limit; i++) expectError(await guesser.getBalance(once), 401, 'INVALID_KEY', `failed login ${i} of ${limit}`);
+  const seconds = checkRateLimited(await guesser.getBalance(once), window);
+  await mock.advance(seconds);
+  expectError(await guesser.getBalance(once), 401, 'INVALID_KEY', `a failed login ${seconds} s later is judged again`);
+  // Leave the address with a clean record for the cases after this one.
+  await mock.freshRateWindow();
+});
+
+export const RATE_LIMIT_CASES = [window, failedAuth];
