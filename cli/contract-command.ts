@@ -16,7 +16,10 @@ Options:
   --api-key KEY       API key for a live account (env AI_MARKET_API_KEY); the mock needs none
   --allow-spend N     most USDT the suite may spend on a live account (env AI_MARKET_ALLOW_SPEND;
                       default 0: no case spends money)
-  --junit PATH        where to write the JUnit XML report (default reports/contract-junit.xml)
+  --control-token T   bearer token of a mock whose control API is locked
+                      (env AI_MARKET_MOCK_CONTROL_TOKEN)
+  --junit PATH        where to write the JUnit XML report (default reports/contract-junit.xml);
+                      the one-screen summary is written beside it
   -h, --help          show this screen
 `;
 
@@ -26,6 +29,7 @@ interface ContractOptions {
   baseUrl: string;
   apiKey?: string;
   allowSpend?: string;
+  controlToken?: string;
   junitPath: string;
 }
 
@@ -41,13 +45,14 @@ function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOpti
         'base-url': { type: 'string' },
         'api-key': { type: 'string' },
         'allow-spend': { type: 'string' },
+        'control-token': { type: 'string' },
         junit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     // parseArgs messages are long and mention internals; keep only the first sentence.
-    throw new UsageError(String((error as Error).message).split('. ')[0]!.replace(/\.$/, ''));
+    throw new UsageError((error as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, ''));
   }
   if (values.help) return 'help';
 
@@ -69,12 +74,15 @@ function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOpti
   }
   const apiKey = values['api-key'];
   if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key must not be empty');
+  const controlToken = values['control-token'];
+  if (controlToken !== undefined && controlToken.trim() === '') throw new UsageError('--control-token must not be empty');
   if (values.junit !== undefined && values.junit.trim() === '') throw new UsageError('--junit must not be empty');
 
   return {
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey,
     allowSpend,
+    controlToken,
     // Resolved against the caller's directory: the package itself may sit read-only in node_modules.
     junitPath: resolve(values.junit ?? join('reports', 'contract-junit.xml')),
   };
@@ -121,21 +129,19 @@ export async function runContract(args: string[], env: NodeJS.ProcessEnv = proce
     return 1;
   }
 
+  // The names contract-tests/lib/settings.ts reads. The suite's self-tests check the suite itself
+  // (they start deliberately broken servers); a user checking a server does not need them.
   const childEnv: NodeJS.ProcessEnv = {
+    AI_MARKET_SKIP_SELF_TESTS: '1',
     ...env,
     AI_MARKET_BASE_URL: options.baseUrl,
     AI_MARKET_JUNIT_PATH: options.junitPath,
   };
   if (options.apiKey !== undefined) childEnv.AI_MARKET_API_KEY = options.apiKey;
   if (options.allowSpend !== undefined) childEnv.AI_MARKET_ALLOW_SPEND = options.allowSpend;
+  if (options.controlToken !== undefined) childEnv.AI_MARKET_MOCK_CONTROL_TOKEN = options.controlToken;
 
-  const vitestArgs = [
-    vitestBin,
-    'run',
-    '--config',
-    join(packageRoot, 'contract-tests', 'vitest.config.ts'),
-    `--outputFile.junit=${options.junitPath}`,
-  ];
+  const vitestArgs = [vitestBin, 'run', '--config', join(packageRoot, 'contract-tests', 'vitest.config.ts')];
   const startedAt = Date.now();
   const code = await new Promise<number>((resolveCode) => {
     const child = spawn(process.execPath, vitestArgs, { cwd: packageRoot, env: childEnv, stdio: 'inherit' });

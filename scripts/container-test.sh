@@ -87,8 +87,12 @@ stop_checked() {
   echo "   stopped in ${elapsed} ms, exit code $code"
   [ "$code" = 0 ] || { podman logs "$name" 2>&1 | tail -10 >&2; fail "exit code $code after SIGTERM (expected 0)"; }
   [ "$elapsed" -le $((STOP_LIMIT_S * 1000)) ] || fail "took ${elapsed} ms to stop (limit ${STOP_LIMIT_S} s)"
-  podman logs "$name" 2>&1 | grep -q 'Stopped cleanly' || fail "no 'Stopped cleanly' in the log after SIGTERM"
+  logs_have "$name" 'Stopped cleanly' || fail "no 'Stopped cleanly' in the log after SIGTERM"
 }
+
+# logs_have NAME TEXT: the container's log mentions TEXT. (Not `podman logs | grep -q`: with pipefail,
+# grep quitting early makes podman logs die of SIGPIPE and the check fail at random.)
+logs_have() { podman logs "$1" >"$WORK/logs.txt" 2>&1; grep -q -- "$2" "$WORK/logs.txt"; }
 
 # json FILE EXPR: evaluate a JS expression over the parsed JSON in FILE (as `b`).
 json() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(eval(process.argv[2]))' "$1" "$2"; }
@@ -165,7 +169,7 @@ t0=$(ms)
 podman start "$NAME" >/dev/null
 wait_health "$NAME" "$BASE"
 echo "   warm start (podman start -> first 200): $(($(ms) - t0)) ms"
-podman logs "$NAME" 2>&1 | grep -q 'existing state kept' || fail "after the restart the banner does not say the state was kept"
+logs_have "$NAME" 'existing state kept' || fail "after the restart the banner does not say the state was kept"
 [ "$(api GET /api/v1/balance "$WORK/balance2.json" -H 'X-API-Key: mk_test_alice')" = 200 ] || fail "balance after restart failed"
 [ "$(json "$WORK/balance2.json" 'b.balance')" = "$BALANCE" ] || fail "balance after restart is $(json "$WORK/balance2.json" 'b.balance'), expected $BALANCE"
 [ "$(api GET /_mock/state "$WORK/state.json")" = 200 ] || fail "GET /_mock/state failed"
@@ -204,7 +208,7 @@ wait_health "$NAME2" "$BASE"
 [ "$(json "$WORK/b.json" 'b.balance')" = 42.5 ] || fail "custom fixture balance: $(cat "$WORK/b.json")"
 [ "$(api GET /_mock/state "$WORK/s.json")" = 401 ] || fail "control API answered without the token"
 [ "$(api GET /_mock/state "$WORK/s.json" -H 'Authorization: Bearer ci-secret')" = 200 ] || fail "control API refused the right token"
-podman logs "$NAME2" 2>&1 | grep -q 'locked with a bearer token' || fail "banner does not say the control API is locked"
+logs_have "$NAME2" 'locked with a bearer token' || fail "banner does not say the control API is locked"
 echo "   custom fixture key works (42.5 USDT); control API 401 without the token, 200 with it"
 stop_checked "$NAME2"
 took
