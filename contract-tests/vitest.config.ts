@@ -16,6 +16,8 @@ export default defineConfig({
     globalSetup: ['contract-tests/lib/global-setup.ts'],
     // One server, real rate limits: one file at a time.
     fileParallelism: false,
+    // Files share one worker and its compiled validators (they are read-only); state lives on the server.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', 'junit', new ContractSummaryReporter(settings.reportsDir)],

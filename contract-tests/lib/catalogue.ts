@@ -102,7 +102,7 @@ export const CATALOGUE: readonly CaseEntry[] = [
       { operation: 'purchase', status: 200 },
       { operation: 'purchase', status: 400, code: 'VALIDATION' },
     ],
-    requests: 6,
+    requests: 7,
     spendUnits: 11,
   },
   {
@@ -136,7 +136,7 @@ export const CATALOGUE: readonly CaseEntry[] = [
     title: 'an Idempotency-Key over 255 characters: 400 VALIDATION',
     file: 'purchase-errors',
     covers: [{ operation: 'purchase', status: 400, code: 'VALIDATION' }],
-    requests: 3,
+    requests: 4,
   },
   {
     id: 'purchase.product-not-found',
@@ -165,7 +165,7 @@ export const CATALOGUE: readonly CaseEntry[] = [
     file: 'idempotency',
     covers: [{ operation: 'purchase', status: 200 }],
     requests: 6,
-    spendUnits: 1,
+    spendUnits: 2,
   },
   {
     id: 'idempotency.expiry',

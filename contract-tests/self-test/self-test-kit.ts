@@ -1,0 +1,38 @@
+/** A case kit aimed at a "live" target without vitest's inject: for the self-tests. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CaseKit } from '../lib/case-kit.js';
+import { catalogueEntry } from '../lib/catalogue.js';
+import type { Micros } from '../lib/money.js';
+import type { Clock } from '../lib/pacer.js';
+import { memoryLedger, type Ledger } from '../lib/run-ledger.js';
+import { CONTROL_SPEC_PATH, PUBLIC_SPEC_PATH } from '../lib/settings.js';
+import { SpecValidator } from '../lib/spec-validator.js';
+import type { TargetInfo } from '../lib/target.js';
+
+export const publicSpec = SpecValidator.fromFile(PUBLIC_SPEC_PATH);
+export const controlSpec = SpecValidator.fromFile(CONTROL_SPEC_PATH);
+
+export function liveTarget(baseUrl: string, apiKey: string, allowSpend: Micros): TargetInfo {
+  return {
+    kind: 'live',
+    baseUrl,
+    description: 'a self-test target',
+    startedBySuite: false,
+    posingAsLive: true,
+    apiKey,
+    controlToken: null,
+    allowSpend,
+    liveRateLimitTest: true,
+    paceLimit: 20,
+    paceWindowSeconds: 60,
+    ledgerPath: '',
+    reportsDir: mkdtempSync(join(tmpdir(), 'contract-self-test-')),
+  };
+}
+
+export function liveKit(caseId: string, target: TargetInfo, clock: Clock, ledger: Ledger = memoryLedger(target.allowSpend)) {
+  const kit = new CaseKit(catalogueEntry(caseId), { target, publicSpec, controlSpec, ledger, clock, log: () => {} });
+  return { kit, ledger };
+}
