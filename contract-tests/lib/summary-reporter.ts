@@ -3,7 +3,7 @@
  * skipped per operation and error code, money spent and requests sent. Printed, and written to
  * <reports>/contract-summary.txt (and .json for machines).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { CATALOGUE, outcomeKey } from './catalogue.js';
@@ -118,6 +118,11 @@ export function renderSummary(data: SummaryData): string {
  */
 export class ContractSummaryReporter implements Reporter {
   constructor(private readonly reportsDir: string) {}
+
+  /** A run whose global setup fails must not summarise the previous run's target and money. */
+  onInit(): void {
+    for (const file of [TARGET_FILE, LEDGER_FILE]) rmSync(join(this.reportsDir, file), { force: true });
+  }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const data = summarise(this.reportsDir, testModules);

@@ -5,15 +5,15 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { renderDryRun } from '../dry-run.js';
 import { CATALOGUE, type CaseEntry } from '../lib/catalogue.js';
 import { ControlClient } from '../lib/control-client.js';
 import { formatUsdt, parseUsdt, toMicros, type Micros } from '../lib/money.js';
 import { decide, planRun, type PlanTarget } from '../lib/plan.js';
-import { memoryLedger } from '../lib/run-ledger.js';
 import { PROJECT_ROOT } from '../lib/settings.js';
 import { BudgetExceededError } from '../lib/spend-book.js';
 import type { SummaryData } from '../lib/summary-reporter.js';
@@ -119,7 +119,8 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
       AI_MARKET_PACE_LIMIT: '1000',
       ...(allowSpend ? { AI_MARKET_ALLOW_SPEND: allowSpend } : {}),
     });
-    const vitest = join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+    // The vitest this package depends on (it may be hoisted when the package is installed).
+    const vitest = join(dirname(createRequire(join(PROJECT_ROOT, 'package.json')).resolve('vitest/package.json')), 'vitest.mjs');
     const child = spawn(process.execPath, [vitest, 'run', '--config', 'contract-tests/vitest.config.ts'], { cwd: PROJECT_ROOT, env });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
