@@ -4,7 +4,7 @@
  * Exit codes: 0 done, 1 failure (e.g. contract suite failed), 2 wrong usage or a bad setting.
  */
 import { ConfigError, settingsHelp } from '../server/config.js';
-import { DatabaseTooNewError } from '../server/db/open-database.js';
+import { DatabaseOpenError, DatabaseTooNewError } from '../server/db/open-database.js';
 import { FixtureError } from '../server/fixture-file.js';
 import { VERSION } from './package-info.js';
 import { runServe } from './serve-command.js';
@@ -53,7 +53,7 @@ main(process.argv.slice(2)).then(
     if (code !== undefined) process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseTooNewError) {
+    if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseTooNewError || error instanceof DatabaseOpenError) {
       console.error(`ai-market-sandbox: ${error.message}`);
       process.exitCode = 2;
     } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {

@@ -40,7 +40,7 @@ function raw(request: Buffer | string): Promise<{ status: number; body: string }
   });
 }
 
-const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
   fetch(`${base}/api/v1/purchase`, {
     method: 'POST',
     headers: { 'X-API-Key': 'mk_test_alice', 'Content-Type': 'application/json', ...headers },
@@ -48,10 +48,10 @@ const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
   });
 
 describe('malformed requests', () => {
-  const bodies: [string, string | Buffer][] = [
+  const bodies: [string, string | Uint8Array<ArrayBuffer>][] = [
     ['broken JSON', '{"product_id": "002", "quantity": '],
     ['deeply nested JSON', '['.repeat(5000) + ']'.repeat(5000)],
-    ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
+    ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])],
     ['huge number', '{"product_id":"002","quantity":1e400}'],
     ['quantity as object', '{"product_id":"002","quantity":{"$gt":0}}'],
     ['prototype pollution attempt', '{"__proto__":{"quantity":1},"product_id":"002"}'],

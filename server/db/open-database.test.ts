@@ -62,3 +62,9 @@ describe('openDatabase and migrations', () => {
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'products'").pluck().get()).toBe(0);
   });
 });
+
+describe('a database path that cannot be used', () => {
+  it.each(['/proc/nope/x.sqlite', '/dev/null/x.sqlite'])('%s is refused with a clear error, not a hang', (path) => {
+    expect(() => openDatabase(path)).toThrow(/cannot open database/);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Opens (creating if needed) the sandbox database and brings its schema up to date.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
@@ -10,13 +10,31 @@ export type Db = Database.Database;
 
 export class DatabaseTooNewError extends Error {}
 
+/** The database file cannot be created or opened: a bad path, a missing permission. */
+export class DatabaseOpenError extends Error {}
+
+/**
+ * Creates the folders above the file one level at a time. Not `recursive: true`:
+ * on Node 20 that loops forever under a path like /proc/x, instead of failing.
+ */
+function makeParentFolders(path: string) {
+  const missing: string[] = [];
+  for (let dir = dirname(path); !existsSync(dir) && dir !== dirname(dir); dir = dirname(dir)) missing.unshift(dir);
+  for (const dir of missing) mkdirSync(dir);
+}
+
 /**
  * @example const db = openDatabase(':memory:');
  * @example const db = openDatabase('.data/sandbox.sqlite'); // WAL, shared safely by several processes
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  let db: Db;
+  try {
+    if (path !== ':memory:') makeParentFolders(path);
+    db = new Database(path);
+  } catch (error) {
+    throw new DatabaseOpenError(`cannot open database ${path}: ${(error as Error).message}`);
+  }
   try {
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
