@@ -193,6 +193,25 @@ export const StateView = z
     products: z.array(ProductView).max(100_000),
     orders: z.array(OrderView).max(100_000),
   })
-  .openapi('State');
+  .openapi('State', {
+    example: {
+      clock: { now: '2026-11-24T00:00:00.000Z', offset_seconds: 0 },
+      settings: { idempotency_reuse: 'reject', rate_limit: 20, rate_window_seconds: 60 },
+      accounts: [{ id: 'alice', status: 'active', balance: 95, keys: [{ prefix: 'mk_test_al', revoked: false, created_at: '2026-11-24T00:00:00.000Z' }] }],
+      products: [{ id: '002', name: 'Steam Gift Card 5 USD', price: 5, stock: 99, in_stock: true, sold: 1 }],
+      orders: [
+        {
+          id: 'ord_9f2c4e1a7b3d4c55',
+          account_id: 'alice',
+          product_id: '002',
+          quantity: 1,
+          total: 5,
+          codes: ['SBX-002-7K3Q-9XW2-M4TD'],
+          idempotency_key: 'order-001',
+          created_at: '2026-11-24T00:00:00.000Z',
+        },
+      ],
+    },
+  });
 
 export const OkResponse = z.object({ ok: z.literal(true), message: z.string().max(1000) }).openapi('Ok', { example: { ok: true, message: 'State reset to the fixture.' } });
