@@ -4,6 +4,7 @@ import { AUTH_CASES } from './auth.js';
 import { BALANCE_CASES } from './balance.js';
 import { CONCURRENCY_CASES } from './concurrency.js';
 import { IDEMPOTENCY_CASES } from './idempotency.js';
+import { ORDER_OF_CHECKS_CASES } from './order-of-checks.js';
 import { PRODUCTS_CASES } from './products.js';
 import { PURCHASE_ERROR_CASES } from './purchase-errors.js';
 import { PURCHASE_CASES } from './purchase.js';
@@ -20,4 +21,5 @@ export const CASES_BY_FILE: Record<string, ContractCase[]> = {
   'rate-limit': RATE_LIMIT_CASES,
   concurrency: CONCURRENCY_CASES,
   routing: ROUTING_CASES,
+  'order-of-checks': ORDER_OF_CHECKS_CASES,
 };

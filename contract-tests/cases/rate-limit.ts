@@ -42,6 +42,17 @@ export const window = defineCase('rate-limit.window', async (kit) => {
   await kit.wait(seconds, 'retry_after_seconds');
   const after = await api.getBalance(unpaced);
   expectAnswer(after, 200, `a request ${seconds} s later (retry_after_seconds)`);
+  if (!kit.mock) return;
+
+  // A request answered 429 does not count: 429s halfway through a window do not shorten the next one.
+  const fresh = (await kit.mock.account('1')).api;
+  for (let i = 1; i <= limit; i++) expectAnswer(await fresh.getBalance(unpaced), 200, `request ${i} of ${limit}`);
+  await kit.mock.advance(Math.floor(window / 2));
+  for (let i = 0; i < 5; i++) checkRateLimited(await fresh.getBalance(unpaced), window);
+  await kit.mock.advance(Math.ceil(window / 2) + 1);
+  for (let i = 1; i <= limit; i++) {
+    expectAnswer(await fresh.getBalance(unpaced), 200, `request ${i} of ${limit} in the next window (the earlier 429s must not count)`);
+  }
 });
 
 export const failedAuth = defineCase('rate-limit.failed-auth', async (kit) => {

@@ -133,7 +133,8 @@ export class CaseKit {
           {
             limit: this.target.paceLimit,
             windowSeconds: this.target.paceWindowSeconds,
-            onWait: (ms, why) => this.#log(`pacing: waiting ${Math.ceil(ms / 1000)} s (${why})`),
+            // Short waits happen all the time once the window is full; only long ones are news.
+            onWait: (ms, why) => (ms >= 5_000 ? this.#log(`pacing: waiting ${Math.ceil(ms / 1000)} s (${why})`) : undefined),
           },
           this.clock,
         )

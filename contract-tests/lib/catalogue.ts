@@ -245,6 +245,21 @@ export const CATALOGUE: readonly CaseEntry[] = [
     requests: 2,
     mockOnly: 'NOT_FOUND and METHOD_NOT_ALLOWED are mock extensions the live API does not promise',
   },
+  {
+    id: 'checks.order',
+    title: 'the first failing check answers: routing, key, suspension, body, replay, product, stock, balance',
+    file: 'order-of-checks',
+    covers: [
+      { operation: '*', status: 404, code: 'NOT_FOUND' },
+      { operation: '*', status: 405, code: 'METHOD_NOT_ALLOWED' },
+      { operation: 'purchase', status: 403, code: 'FORBIDDEN' },
+      { operation: 'purchase', status: 400, code: 'VALIDATION' },
+      { operation: 'purchase', status: 409, code: 'OUT_OF_STOCK' },
+      { operation: 'purchase', status: 200 },
+    ],
+    requests: 7,
+    mockOnly: 'the order of checks is a sandbox decision; the live documentation does not fix it',
+  },
 ];
 
 export function catalogueEntry(id: string): CaseEntry {
