@@ -31,14 +31,15 @@ ENV NODE_ENV=production \
     AI_MARKET_MOCK_PORT=8080 \
     AI_MARKET_MOCK_DB=/data/sandbox.sqlite
 WORKDIR /app
-# Application files stay root-owned (read-only to the server); only /data belongs to the node user.
+# Application files stay root-owned (read-only to the server); only /data, and reports/ for the
+# contract command's default JUnit path, belong to the node user.
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/spec ./spec
 COPY --from=build /app/fixtures ./fixtures
 COPY --from=build /app/contract-tests ./contract-tests
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data /app/reports && chown node:node /data /app/reports
 VOLUME ["/data"]
 USER node
 EXPOSE 8080

@@ -141,7 +141,9 @@ export async function runContract(args: string[], env: NodeJS.ProcessEnv = proce
   if (options.allowSpend !== undefined) childEnv.AI_MARKET_ALLOW_SPEND = options.allowSpend;
   if (options.controlToken !== undefined) childEnv.AI_MARKET_MOCK_CONTROL_TOKEN = options.controlToken;
 
-  const vitestArgs = [vitestBin, 'run', '--config', join(packageRoot, 'contract-tests', 'vitest.config.ts')];
+  // The runner config loader reads vitest.config.ts in memory; the default bundler writes a temporary
+  // file beside it, which fails where the package is read-only (the image, a global install as root).
+  const vitestArgs = [vitestBin, 'run', '--config', join(packageRoot, 'contract-tests', 'vitest.config.ts'), '--configLoader', 'runner'];
   const startedAt = Date.now();
   const code = await new Promise<number>((resolveCode) => {
     const child = spawn(process.execPath, vitestArgs, { cwd: packageRoot, env: childEnv, stdio: 'inherit' });

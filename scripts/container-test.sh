@@ -3,7 +3,8 @@
 #   1. build it (--pull=never: the base image is local) and measure its size;
 #   2. run it with a named volume on /data and time the cold start (run -> first 200 from /health);
 #   3. check HEALTHCHECK, the non-root user and the startup banner (base URL, sandbox key);
-#   4. run the contract suite from this checkout against the container's URL;
+#   4. run the contract suite from this checkout against the container's URL, and once more with the
+#      contract command the image ships (podman exec);
 #   5. buy product 002 as mk_test_alice, restart the container on the same volume, and check the
 #      balance and the order are still there (an idempotent retry replays the stored order);
 #   6. stop it (SIGTERM) and check it exits 0 within a few seconds;
@@ -145,6 +146,14 @@ else
   # The suite's self-tests judge the suite, not the server; npm test runs them.
   AI_MARKET_BASE_URL=$BASE AI_MARKET_SKIP_SELF_TESTS=1 npm run --silent test:contract || fail "contract suite failed against the container"
   T_CONTRACT=$(($(ms) - step_start))
+  took
+  # The same suite as the image ships it (a CI job can run it from the image, without a checkout):
+  # read-only /app, non-root user, default JUnit path.
+  step "contract command inside the image (ai-market-sandbox contract)"
+  podman exec "$NAME" node dist/cli/main.js contract --base-url http://127.0.0.1:8080 >"$WORK/in-image.log" 2>&1 \
+    || { tail -40 "$WORK/in-image.log" >&2; fail "the image's contract command failed"; }
+  grep -E '^cases |^JUnit report' "$WORK/in-image.log" | sed 's/^/   /'
+  grep -q '^JUnit report: /app/reports/contract-junit.xml' "$WORK/in-image.log" || fail "the image's contract command wrote no JUnit report"
   took
 fi
 
