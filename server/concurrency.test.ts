@@ -7,9 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
+import { statusCounts, type SandboxState } from './test-support/answers.js';
 import { createTestApp, type TestApp } from './test-support/test-app.js';
-
-type Answer = Awaited<ReturnType<TestApp['call']>>;
 
 async function sandbox(rateLimit = 100_000): Promise<TestApp> {
   const t = createTestApp();
@@ -31,15 +30,8 @@ async function addProduct(t: TestApp, id: string, price: number | string, stock:
 async function state(t: TestApp) {
   const res = await t.control('GET', '/state');
   expect(res.status).toBe(200);
-  return res.json as {
-    accounts: { id: string; balance: number }[];
-    products: { id: string; stock: number; sold: number }[];
-    orders: { account_id: string; product_id: string; quantity: number; codes: string[]; idempotency_key: string | null }[];
-  };
+  return res.json as SandboxState;
 }
-
-const statusCounts = (answers: Answer[]) =>
-  answers.reduce<Record<number, number>>((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {});
 const micros = (amount: number) => toMicros(amount)!;
 
 describe('many purchases at once in one process', () => {

@@ -12,14 +12,9 @@ import { join } from 'node:path';
 import { Database } from './db/sqlite-driver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
+import { readAnswer, statusCounts, type Answer, type SandboxState } from './test-support/answers.js';
 import { spawnServer, type SpawnedServer } from './test-support/spawn-server.js';
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
 
 let dir: string;
 let dbPath: string;
@@ -46,15 +41,7 @@ async function call(server: SpawnedServer, method: string, path: string, init: {
   const headers: Record<string, string> = { ...init.headers };
   if (init.key) headers['X-API-Key'] = init.key;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${server.baseUrl}${path}`, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readAnswer(await fetch(`${server.baseUrl}${path}`, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) }));
 }
 
 /** Runs fn over the items with at most `limit` in flight, keeping answers in item order. */
@@ -96,15 +83,8 @@ async function addProduct(id: string, price: number | string, stock: number) {
 async function state() {
   const res = await call(servers[1]!, 'GET', '/_mock/state');
   expect(res.status).toBe(200);
-  return res.json as {
-    accounts: { id: string; balance: number }[];
-    products: { id: string; stock: number; sold: number }[];
-    orders: { account_id: string; product_id: string; quantity: number; codes: string[]; idempotency_key: string | null }[];
-  };
+  return res.json as SandboxState;
 }
-
-const statusCounts = (answers: Answer[]) =>
-  answers.reduce<Record<number, number>>((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {});
 
 describe('two server processes on one database file', () => {
   it('both answer from the one file', async () => {

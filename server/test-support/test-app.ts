@@ -7,6 +7,7 @@ import { createApp } from '../create-app.js';
 import { openDatabase } from '../db/open-database.js';
 import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../fixture-file.js';
 import { createStore } from '../store/create-store.js';
+import { readAnswer } from './answers.js';
 
 export function createTestApp(options: { controlToken?: string; dbPath?: string; clientAddress?: string } = {}) {
   const clock = createManualClock();
@@ -30,15 +31,7 @@ export function createTestApp(options: { controlToken?: string; dbPath?: string;
       body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
       headers['Content-Type'] ??= 'application/json';
     }
-    const res = await app.request(path, { method, headers, body });
-    const text = await res.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return readAnswer(await app.request(path, { method, headers, body }));
   };
 
   return {
