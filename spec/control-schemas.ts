@@ -30,6 +30,9 @@ const Id = z
 
 export const AccountStatus = z.enum(['active', 'suspended']);
 
+/** The most codes one fixture may hold (and so generate at load). */
+export const MAX_FIXTURE_CODES = 1_000_000;
+
 export const FixtureAccount = z.object({
   id: Id,
   balance: AmountInput.default(0),
@@ -70,6 +73,11 @@ export const Fixture = z
     for (const { key, path } of keys) {
       if (firstKey.has(key)) ctx.addIssue({ code: 'custom', path, message: `duplicate key "${key}"` });
       firstKey.add(key);
+    }
+    // Generated codes cost time and space at load: keep a whole fixture to a size that loads in seconds.
+    const totalCodes = fixture.products.reduce((sum, p) => sum + (p.stock ?? p.codes?.length ?? 0), 0);
+    if (totalCodes > MAX_FIXTURE_CODES) {
+      ctx.addIssue({ code: 'custom', path: ['products'], message: `at most ${MAX_FIXTURE_CODES} codes in all (stock plus listed codes), got ${totalCodes}` });
     }
     // A code is delivered at most once, ever: the same code in two places would break that.
     const firstCode = new Set<string>();

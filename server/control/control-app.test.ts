@@ -118,6 +118,12 @@ describe('sandbox tools', () => {
     await t.purchase({ product_id: 'p', quantity: 1 }, { key: 'mk_solo' });
     await t.control('POST', '/reset');
     expect(await t.balance('mk_solo')).toBe(3);
+    const huge = await t.control('POST', '/fixtures', {
+      accounts: [],
+      products: Array.from({ length: 11 }, (_, i) => ({ id: `p${i}`, name: 'P', price: 1, stock: 100_000 })),
+    });
+    expect(huge.status).toBe(400);
+    expect(huge.json.error).toMatch(/at most 1000000 codes/);
     const bad = await t.control('POST', '/fixtures', { accounts: [{ id: 'x', balance: 'lots' }], products: [] });
     expect(bad.status).toBe(400);
     expect(bad.json.details[0].path).toBe('accounts.0.balance');
