@@ -88,6 +88,17 @@ function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOpti
   };
 }
 
+/** Undefined when the server answers anything at all (any status); else why it could not be reached. */
+async function probe(baseUrl: string): Promise<string | undefined> {
+  try {
+    await fetch(baseUrl, { signal: AbortSignal.timeout(10_000) });
+    return undefined;
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (error as Error).message;
+  }
+}
+
 /** vitest's CLI from this package's own dependencies, not whatever `vitest` is on PATH. */
 function resolveVitestBin(packageRoot: string): string {
   const require = createRequire(join(packageRoot, 'package.json'));
@@ -118,6 +129,13 @@ export async function runContract(args: string[], env: NodeJS.ProcessEnv = proce
   if (options === 'help') {
     process.stdout.write(CONTRACT_USAGE);
     return 0;
+  }
+
+  // A server that cannot be reached would otherwise surface as vitest's "No test files found".
+  const unreachable = await probe(options.baseUrl);
+  if (unreachable) {
+    process.stderr.write(`ai-market-sandbox contract: cannot reach ${options.baseUrl}: ${unreachable}\n`);
+    return 1;
   }
 
   const packageRoot = PACKAGE_ROOT;

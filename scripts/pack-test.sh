@@ -133,6 +133,7 @@ took
 step "contract against a URL where nothing listens: exit code 1"
 cli 1 300 contract --base-url "http://127.0.0.1:$(free_port)" --junit "$TMP/dead-junit.xml"
 echo "   exit 1: $(sed 's/\x1b\[[0-9;]*m//g' "$TMP/err" | grep -m1 -vE '^\s*$' || true)"
+grep -q "cannot reach" "$TMP/err" || fail "the error does not say the server cannot be reached"
 took
 
 # ---- stop ----
