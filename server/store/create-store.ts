@@ -25,6 +25,7 @@ export function createStore(db: Db) {
   const purchases = createPurchasesStore(db);
   const rateLimits = createRateLimitStore(db);
   const settings = createSettingsStore(db);
+  const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
 
   /** Replaces all sandbox state (not the settings) with the fixture, in one transaction. */
   const loadFixture = db.transaction((fixture: Fixture, now: number) => {
@@ -48,7 +49,7 @@ export function createStore(db: Db) {
     settings,
     loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
     /** Is there any state yet? A new database file is seeded from the fixture; an existing one is kept. */
-    isEmpty: () => accounts.listAccounts().length === 0 && products.listProducts().length === 0,
+    isEmpty: () => isEmpty.get() !== undefined,
     /** Runs fn in one IMMEDIATE transaction (control API writes with several steps). */
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
   };
