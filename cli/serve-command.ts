@@ -58,7 +58,10 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
       console.log('Stopped cleanly.');
       process.exit(0);
     });
+    // A keep-alive connection becomes idle once its request in flight is answered; close it then
+    // rather than waiting for the client to hang up.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
