@@ -50,17 +50,10 @@ skip() {
 }
 
 # ---- podman ----
-setup=${PODMAN_SETUP:-}
-if [ -z "$setup" ]; then
-  for candidate in "$ROOT/../shared/container/podman-setup" /work/shared/container/podman-setup; do
-    [ -x "$candidate" ] && { setup=$candidate; break; }
-  done
-fi
-[ -n "$setup" ] && [ -x "$setup" ] || skip "no podman-setup script (looked in ../shared/container/ and /work/shared/container/; set PODMAN_SETUP)"
-step "podman setup ($setup)"
-exports=$("$setup" 2>"$WORK/setup.log") || { tail -20 "$WORK/setup.log" >&2; skip "podman-setup failed (log above)"; }
-eval "$exports"
-podman info >/dev/null 2>&1 || skip "podman is installed but 'podman info' fails"
+step "podman setup"
+# shellcheck source=lib/podman.sh
+. "$ROOT/scripts/lib/podman.sh"
+find_podman_setup "$ROOT" "$WORK/setup.log"
 took
 
 # A free port on the host's loopback (the kernel picks it; the tiny race with another process is accepted).
