@@ -37,12 +37,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-ms() { date +%s%3N; }
-T_ALL=$(ms)
-step_start=0
-step() { step_start=$(ms); printf '\n== %s\n' "$*"; }
-took() { echo "   ($(($(ms) - step_start)) ms)"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=lib/steps.sh
+. "$ROOT/scripts/lib/steps.sh"
 skip() {
   if [ "${REQUIRE_CONTAINER:-0}" = 1 ]; then fail "container test cannot run: $* (REQUIRE_CONTAINER=1)"; fi
   echo "SKIP container test: $*"
@@ -56,8 +52,6 @@ step "podman setup"
 find_podman_setup "$ROOT" "$WORK/setup.log"
 took
 
-# A free port on the host's loopback (the kernel picks it; the tiny race with another process is accepted).
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # wait_health NAME URL: poll /health every 50 ms for up to 30 s; fail early if the container died.
 wait_health() {

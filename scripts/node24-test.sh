@@ -10,7 +10,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 start=$(date +%s)
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=lib/steps.sh
+. "$ROOT/scripts/lib/steps.sh"
 skip() {
   if [ "${REQUIRE_CONTAINER:-0}" = 1 ]; then fail "Node 24 test cannot run: $* (REQUIRE_CONTAINER=1)"; fi
   echo "SKIP Node 24 test: $*"

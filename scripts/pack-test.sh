@@ -12,12 +12,8 @@ TMP=$(mktemp -d)
 APP=$TMP/app
 SERVER_PID=
 
-ms() { date +%s%3N; }
-T_ALL=$(ms)
-step_start=0
-step() { step_start=$(ms); printf '\n== %s\n' "$*"; }
-took() { echo "   ($(($(ms) - step_start)) ms)"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source=lib/steps.sh
+. "$ROOT/scripts/lib/steps.sh"
 
 cleanup() {
   local code=$?
@@ -29,7 +25,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 # cli EXPECTED_CODE TIMEOUT_S ARGS...: run `npx ai-market-sandbox ARGS` in the install folder,
 # output in $TMP/out and $TMP/err; fails unless the exit code is EXPECTED_CODE.
