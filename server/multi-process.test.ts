@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from './db/sqlite-driver.js';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
 import { readAnswer, statusCounts, type Answer, type SandboxState } from './test-support/answers.js';

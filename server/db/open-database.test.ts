@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database } from './sqlite-driver.js';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrations } from './migrations.js';
 import { DatabaseTooNewError, migrate, openDatabase } from './open-database.js';

@@ -3,10 +3,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
-import { Database, type Db } from './sqlite-driver.js';
 
-export type { Db };
+export type Db = Database.Database;
 
 export class DatabaseTooNewError extends Error {}
 
