@@ -26,13 +26,13 @@ export function createApp(deps: AppDeps) {
   app.use(knownRoutes(() => app.routes));
 
   app.get('/health', (c) => c.json({ status: 'ok', version: deps.version }));
-  // The documents are built once, on first request: they never change while the server runs.
-  let apiYaml: string | undefined;
-  let controlYaml: string | undefined;
-  app.get('/openapi.yaml', (c) => c.body((apiYaml ??= toYaml(buildApiDocument())), 200, { 'Content-Type': 'application/yaml' }));
-  app.get(`${CONTROL_PREFIX}/openapi.yaml`, (c) =>
-    c.body((controlYaml ??= toYaml(buildControlDocument())), 200, { 'Content-Type': 'application/yaml' }),
-  );
+  // The served documents name this sandbox first (its origin as the client reached it), so a client
+  // generated from them talks to the sandbox, not to the paid live API. Built once per origin.
+  const apiYaml = servedDocument((origin) => toYaml(buildApiDocument({ sandboxOrigin: origin })));
+  const controlYaml = servedDocument((origin) => toYaml(buildControlDocument({ sandboxOrigin: origin })));
+  const yaml = (text: string) => new Response(text, { headers: { 'Content-Type': 'application/yaml' } });
+  app.get('/openapi.yaml', (c) => yaml(apiYaml(c.req.url)));
+  app.get(`${CONTROL_PREFIX}/openapi.yaml`, (c) => yaml(controlYaml(c.req.url)));
 
   app.route(API_PREFIX, createApiApp(deps));
   app.route(CONTROL_PREFIX, createControlApp(deps));
@@ -50,3 +50,22 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** A host[:port] a URL may carry; anything else (a forged Host header) falls back to the default server. */
+const PLAIN_ORIGIN = /^https?:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** A document built for the origin of the request URL, remembered for the few origins a sandbox is reached at. */
+function servedDocument(build: (origin: string | undefined) => string) {
+  const byOrigin = new Map<string, string>();
+  return (requestUrl: string) => {
+    const origin = new URL(requestUrl).origin;
+    const key = PLAIN_ORIGIN.test(origin) ? origin : '';
+    let text = byOrigin.get(key);
+    if (text === undefined) {
+      if (byOrigin.size >= 16) byOrigin.clear();
+      text = build(key || undefined);
+      byOrigin.set(key, text);
+    }
+    return text;
+  };
+}

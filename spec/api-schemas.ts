@@ -4,11 +4,15 @@
  */
 import { z } from '@hono/zod-openapi';
 import { allErrorCodes } from './error-codes.js';
+import { USDT_DECIMAL_PLACES } from './money.js';
 
 /** A USDT amount. Exact to 6 decimal places; the mock stores integer micro-units. */
 export const UsdtAmount = z.number().min(0).openapi('UsdtAmount', {
   description: 'An amount of USDT as a plain JSON number with at most 6 decimal places, e.g. 12.5 or 0.1.',
   example: 12.5,
+  // Machine-readable form of the rule above: validators (the contract kit's) check it, so a
+  // float-rounded amount such as 0.30000000000000004 fails.
+  'x-decimal-places': USDT_DECIMAL_PLACES,
 });
 
 export const BalanceResponse = z
@@ -101,7 +105,8 @@ export const ErrorBody = z
     code: ErrorCodeSchema,
     error: z.string().max(1000).openapi({ description: 'Human-readable message.' }),
   })
-  .openapi('Error');
+  // Not 'Error': generated TypeScript clients would shadow the built-in Error class.
+  .openapi('ErrorResponse');
 
 const errorOf = <C extends string>(name: string, codes: readonly [C, ...C[]], example: Record<string, unknown>) =>
   ErrorBody.extend({ code: z.enum(codes) }).openapi(name, { example: { success: false, ...example } });

@@ -10,8 +10,19 @@ import { controlRoutes, CONTROL_PREFIX } from './control-routes.js';
 
 export const SPEC_VERSION = '1.0.0';
 
-export function buildApiDocument() {
-  const registry = new OpenAPIHono().basePath(API_PREFIX);
+/** The live API's base URL, exactly as its documentation gives it. */
+export const LIVE_API_BASE_URL = `https://api.ai-market.store${API_PREFIX}`;
+/** The sandbox's default base URL (npm start on the default port). */
+export const LOCAL_API_BASE_URL = `http://127.0.0.1:8080${API_PREFIX}`;
+
+/**
+ * The public API's document. Paths are `/balance`, `/products`, `/purchase` and every
+ * server URL ends in `/api/v1`, as the documentation says it, so a generated client
+ * takes the documented base URL unchanged. `sandboxOrigin` (e.g. `http://127.0.0.1:9090`)
+ * puts that sandbox first, so a client generated from the served document talks to it by default.
+ */
+export function buildApiDocument(options: { sandboxOrigin?: string } = {}) {
+  const registry = new OpenAPIHono();
   registry.openAPIRegistry.registerComponent('securitySchemes', 'ApiKeyAuth', {
     type: 'apiKey',
     in: 'header',
@@ -31,10 +42,15 @@ export function buildApiDocument() {
       contact: { name: 'AI-Market sandbox', url: 'https://api.ai-market.store' },
       license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
     },
-    servers: [
-      { url: 'https://api.ai-market.store', description: 'Production: the live API (real money)', 'x-internal': false },
-      { url: 'http://127.0.0.1:8080', description: 'Local sandbox (npm start)', 'x-internal': true },
-    ],
+    servers: options.sandboxOrigin
+      ? [
+          { url: `${options.sandboxOrigin}${API_PREFIX}`, description: 'This sandbox (the server that served this document)', 'x-internal': true },
+          { url: LIVE_API_BASE_URL, description: 'Production: the live API (real money)', 'x-internal': false },
+        ]
+      : [
+          { url: LIVE_API_BASE_URL, description: 'Production: the live API (real money)', 'x-internal': false },
+          { url: LOCAL_API_BASE_URL, description: 'Local sandbox (npm start)', 'x-internal': true },
+        ],
     security: [{ ApiKeyAuth: [] }],
     tags: [
       { name: 'Wallet', description: 'The prepaid USDT balance.' },
@@ -45,7 +61,8 @@ export function buildApiDocument() {
   return document;
 }
 
-export function buildControlDocument() {
+/** The control API's document; `sandboxOrigin` makes the serving sandbox its server. */
+export function buildControlDocument(options: { sandboxOrigin?: string } = {}) {
   const registry = new OpenAPIHono().basePath(CONTROL_PREFIX);
   registry.openAPIRegistry.registerComponent('securitySchemes', 'ControlToken', {
     type: 'http',
@@ -64,7 +81,11 @@ export function buildControlDocument() {
       contact: { name: 'AI-Market sandbox', url: 'http://127.0.0.1:8080' },
       license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
     },
-    servers: [{ url: 'http://127.0.0.1:8080', description: 'Local sandbox', 'x-internal': true }],
+    servers: [
+      options.sandboxOrigin
+        ? { url: options.sandboxOrigin, description: 'This sandbox (the server that served this document)', 'x-internal': true }
+        : { url: 'http://127.0.0.1:8080', description: 'Local sandbox', 'x-internal': true },
+    ],
     security: [{ ControlToken: [] }],
     tags: [
       { name: 'Accounts', description: 'Accounts, keys and wallets.' },

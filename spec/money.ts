@@ -3,7 +3,9 @@
  * mock they are integer micro-units (1 USDT = 1_000_000), so sums never drift:
  * ten purchases of 0.10 from a 1.00 wallet leave exactly 0.
  */
-export const MICROS_PER_USDT = 1_000_000;
+/** USDT amounts are exact to this many decimal places (stated in the spec as `x-decimal-places`). */
+export const USDT_DECIMAL_PLACES = 6;
+export const MICROS_PER_USDT = 10 ** USDT_DECIMAL_PLACES;
 /** Largest amount the mock accepts: keeps every sum far below 2^53 micro-units. */
 export const MAX_MICROS = 1_000_000_000 * MICROS_PER_USDT;
 

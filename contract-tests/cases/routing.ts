@@ -21,7 +21,7 @@ export const mockExtensions = defineCase('routing.mock-extensions', async (kit) 
     } catch {
       fail(`${method} ${path}: the body is not JSON; ${where}`);
     }
-    const violations = kit.publicSpec.checkSchema('Error', body);
+    const violations = kit.publicSpec.checkSchema('ErrorResponse', body);
     check(violations.length === 0, `${method} ${path}: ${violations.map((v) => `${v.where} ${v.message}`).join('; ')}; ${where}`);
     check((body as { code: string }).code === code, `${method} ${path}: expected code ${code}; ${where}`);
   }

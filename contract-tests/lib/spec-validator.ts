@@ -74,10 +74,10 @@ type JsonObject = { [key: string]: Json };
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const DECIMALS_KEYWORD = 'x-contract-max-decimals';
-const DECIMALS_IN_DESCRIPTION = /at most (\d+) decimal places/i;
+/** The spec's machine-readable money rule: a number with at most this many decimal places. */
+const DECIMALS_KEYWORD = 'x-decimal-places';
 
-/** Rewrites local refs to the schema id ajv knows, and turns prose limits into checks. */
+/** Rewrites local refs to the schema id ajv knows, and collects the extension keywords ajv must accept. */
 function prepare(node: Json, specId: string, vocabulary: Set<string>): Json {
   if (Array.isArray(node)) return node.map((item) => prepare(item, specId, vocabulary));
   if (!isObject(node)) return node;
@@ -90,9 +90,6 @@ function prepare(node: Json, specId: string, vocabulary: Set<string>): Json {
     if (key.startsWith('x-') || key === 'example') vocabulary.add(key);
     out[key] = prepare(value, specId, vocabulary);
   }
-  // The spec states the 6-decimal rule for USDT amounts in prose; a float-rounded amount must fail.
-  const places = typeof node.description === 'string' ? DECIMALS_IN_DESCRIPTION.exec(node.description) : null;
-  if (places && node.type === 'number') out[DECIMALS_KEYWORD] = Number(places[1]);
   return out;
 }
 

@@ -146,6 +146,9 @@ describe('sandbox tools', () => {
   it('serves both OpenAPI documents and a health check', async () => {
     expect((await t.call('GET', '/health', { key: null })).json).toEqual({ status: 'ok', version: 'test' });
     expect((await t.call('GET', '/openapi.yaml', { key: null })).text).toContain('operationId: purchase');
+    // The served document names the sandbox it came from first, with the documented base path.
+    const served = await t.app.request('http://127.0.0.1:9090/openapi.yaml');
+    expect(await served.text()).toMatch(/servers:\n {2}- url: http:\/\/127\.0\.0\.1:9090\/api\/v1\n/);
     expect((await t.call('GET', '/_mock/openapi.yaml', { key: null })).text).toContain('operationId: advanceClock');
   });
 });
