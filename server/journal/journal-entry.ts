@@ -47,3 +47,20 @@ export interface JournalEntry {
   /** True when the answer was an idempotent replay of an earlier purchase. */
   replayed: boolean;
 }
+
+/** What the journal can be asked for; every field narrows the list. */
+export interface JournalFilter {
+  accountId?: string;
+  keyPrefix?: string;
+  operation?: JournalOperation;
+  status?: number;
+  errorCode?: string;
+  idempotencyKey?: string;
+  /** Virtual-clock epoch milliseconds, inclusive. */
+  since?: number;
+  until?: number;
+  /** At most this many entries (the newest ones when `order` is 'newest'). */
+  limit?: number;
+  /** 'newest' first (the default for people), or 'oldest' first (for the report). */
+  order?: 'newest' | 'oldest';
+}
