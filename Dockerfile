@@ -3,26 +3,24 @@
 #   docker build -t ai-market-sandbox .
 #   docker run -p 8080:8080 -v ai-market-data:/data ai-market-sandbox
 
-# ---- build: compile TypeScript and better-sqlite3, then drop dev dependencies ----
+# ---- build: compile TypeScript, then drop dev dependencies ----
 FROM node:24-bookworm-slim AS build
-# better-sqlite3 falls back to node-gyp when no prebuilt binary can be downloaded for this Node ABI.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 make g++ \
- && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# Dependencies first, so editing the source does not re-run the (slow, native) install.
+# Dependencies first, so editing the source does not re-run the install. No compiler: better-sqlite3
+# loads the prebuilt binary it ships, and esbuild its platform package, so no install script is needed
+# (--ignore-scripts also keeps the package's own prepare from building before the sources are here).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY spec ./spec
 COPY server ./server
 COPY cli ./cli
 COPY fixtures ./fixtures
 COPY contract-tests ./contract-tests
+# better-sqlite3's C sources (deps/, src/) are only for compiling it, which never happens here.
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf node_modules/better-sqlite3/build/Release/obj* node_modules/better-sqlite3/deps \
-           node_modules/better-sqlite3/src /root/.npm
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src /root/.npm
 
 # ---- runtime: production dependencies and compiled output only, as a non-root user ----
 FROM node:24-bookworm-slim

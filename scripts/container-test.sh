@@ -2,7 +2,8 @@
 # container-test: build the Docker image with podman and use it the way a team would:
 #   1. build it (--pull=never: the base image is local) and measure its size;
 #   2. run it with a named volume on /data and time the cold start (run -> first 200 from /health);
-#   3. check HEALTHCHECK, the non-root user and the startup banner (base URL, sandbox key);
+#   3. check HEALTHCHECK, the non-root user, that no compiler is in the image (better-sqlite3 is
+#      prebuilt) and the startup banner (base URL, sandbox key);
 #   4. run the contract suite from this checkout against the container's URL, and once more with the
 #      contract command the image ships (podman exec);
 #   5. buy product 002 as mk_test_alice, restart the container on the same volume, and check the
@@ -111,12 +112,15 @@ T_COLD=$(($(ms) - t0))
 echo "   cold start (podman run -> first 200 from /health): ${T_COLD} ms"
 
 # ---- 3. what a user sees ----
-step "healthcheck, user, banner"
+step "healthcheck, user, no compiler, banner"
 podman healthcheck run "$NAME" >/dev/null 2>&1 || fail "HEALTHCHECK reports unhealthy"
 echo "   HEALTHCHECK: healthy"
 uid=$(podman exec "$NAME" id -u)
 [ "$uid" != 0 ] || fail "the server runs as root"
 echo "   runs as uid $uid"
+tools=$(podman exec "$NAME" sh -c 'for t in cc gcc g++ make python3; do command -v "$t" || true; done')
+[ -z "$tools" ] || fail "build tools in the image: $(echo $tools)"
+echo "   no compiler, make or python3 in the image"
 podman logs "$NAME" >"$WORK/banner.log" 2>&1
 sed 's/^/   | /' "$WORK/banner.log"
 grep -q 'API base URL: *http://127.0.0.1:8080/api/v1' "$WORK/banner.log" || fail "banner does not give the base URL"

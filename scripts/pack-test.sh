@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# pack-test: what a user who never clones the repository gets. Packs the package (npm pack),
-# installs the tarball into an empty folder (better-sqlite3 is compiled there), then through npx:
+# pack-test: what a user who never clones the repository gets. Packs the package (npm pack, whose
+# prepare builds dist/), installs the tarball into an empty folder (nothing is compiled there:
+# better-sqlite3 ships a prebuilt binary and dist/ is in the tarball), then through npx:
 #   --help is a clear screen (exit 0); `serve` answers /health and a balance call; `contract
 #   --base-url` passes against it (exit 0, summary, JUnit path) and fails against a dead URL
 #   (exit 1); wrong flags get one line on stderr and exit 2; SIGTERM stops the server cleanly.
+# Runs on the first node on PATH (Node 22 or newer, as the package's engines say; CI puts 24 there).
 # Every wait is bounded. env: KEEP_PACK_DIR=1 keeps the temporary folder for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,11 +51,13 @@ one_line_error() {
 }
 
 # ---- pack ----
-step "build and npm pack"
-npm run --silent build
-TGZ=$(cd "$TMP" && npm pack "$ROOT" --silent 2>/dev/null | tail -1)
-TGZ=$TMP/$TGZ
-[ -f "$TGZ" ] || fail "npm pack produced no tarball"
+step "npm pack (prepare builds dist/)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+echo "   node $(node --version), npm $(npm --version)"
+[ "$node_major" -ge 22 ] || fail "node $(node --version) is too old: the package needs Node 22 or newer (put Node 24 first on PATH)"
+npm pack --pack-destination "$TMP" --silent >"$TMP/pack.log" 2>&1 || { tail -40 "$TMP/pack.log"; fail "npm pack failed"; }
+TGZ=$(ls "$TMP"/*.tgz 2>/dev/null | head -1)
+[ -n "$TGZ" ] && [ -f "$TGZ" ] || { tail -40 "$TMP/pack.log"; fail "npm pack produced no tarball"; }
 tar -tzf "$TGZ" >"$TMP/contents"
 for f in package/dist/cli/main.js package/fixtures/default.json package/spec/openapi.yaml package/contract-tests/vitest.config.ts; do
   grep -qx "$f" "$TMP/contents" || fail "the tarball lacks $f"
@@ -62,7 +66,7 @@ echo "   $(basename "$TGZ"): $(wc -l <"$TMP/contents") files, $(du -k "$TGZ" | c
 took
 
 # ---- install into an empty folder ----
-step "npm install the tarball into an empty folder (compiles better-sqlite3)"
+step "npm install the tarball into an empty folder (nothing to compile)"
 mkdir -p "$APP"
 (cd "$APP" && echo '{ "name": "pack-test-consumer", "private": true }' >package.json \
   && timeout 600 npm install --no-audit --no-fund --loglevel=error "$TGZ" >"$TMP/install.log" 2>&1) \
