@@ -5,7 +5,8 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ZodError } from 'zod';
+import type { z, ZodError } from 'zod';
+import type { InsufficientBalanceError, OutOfStockError, RateLimitedError, ValidationError } from '../spec/api-schemas.js';
 import { controlErrorCodes, errorCodes, type ControlErrorCode, type ErrorCode } from '../spec/error-codes.js';
 
 export interface ErrorDetail {
@@ -31,6 +32,9 @@ export const apiError = (code: ErrorCode, message: string, extra?: Record<string
 export const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
   new AppError(controlErrorCodes[code].status, code, message, extra);
 
+/** The fields an error body of the spec adds to `success`, `code` and `error`: a changed schema is a type error here. */
+type ExtraOf<Schema extends z.ZodType> = Omit<z.input<Schema>, 'success' | 'code' | 'error'>;
+
 /** Message templates of the public API. */
 export const errors = {
   noKey: () => apiError('NO_KEY', 'Missing X-API-Key header. Generate a key in the bot: API -> Generate.'),
@@ -40,19 +44,22 @@ export const errors = {
     apiError(
       'RATE_LIMITED',
       `Rate limit exceeded: ${limit} requests per ${windowSeconds} s. Retry in ${retryAfterSeconds} s.`,
-      { retry_after_seconds: retryAfterSeconds },
+      { retry_after_seconds: retryAfterSeconds } satisfies ExtraOf<typeof RateLimitedError>,
       { 'Retry-After': String(retryAfterSeconds) },
     ),
   validation: (details: ErrorDetail[]) =>
-    apiError('VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details }),
+    apiError('VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details } satisfies ExtraOf<typeof ValidationError>),
   productNotFound: (productId: string) => apiError('PRODUCT_NOT_FOUND', `No product with id "${productId}". Re-fetch /products.`),
   outOfStock: (productId: string, requested: number, stock: number) =>
-    apiError('OUT_OF_STOCK', `Only ${stock} left of product "${productId}", ${requested} requested.`, { requested, stock }),
+    apiError('OUT_OF_STOCK', `Only ${stock} left of product "${productId}", ${requested} requested.`, {
+      requested,
+      stock,
+    } satisfies ExtraOf<typeof OutOfStockError>),
   insufficientBalance: (required: number, available: number) =>
     apiError('INSUFFICIENT_BALANCE', `Insufficient balance: ${required} USDT required, ${available} available. Top up in the bot.`, {
       required,
       available,
-    }),
+    } satisfies ExtraOf<typeof InsufficientBalanceError>),
   idempotencyKeyReused: (key: string) =>
     apiError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}" was already used with a different body within 24 hours. Use a new key for a new order.`),
   notFound: (path: string) => apiError('NOT_FOUND', `No such path: ${path}.`),
