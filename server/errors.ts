@@ -14,6 +14,18 @@ export interface ErrorDetail {
   message: string;
 }
 
+/** A validation error's message: each field and what is wrong with it. */
+const joinDetails = (details: readonly ErrorDetail[]) => details.map((d) => `${d.path}: ${d.message}`).join('; ');
+
+/** What is wrong with a body that cannot be read as JSON at all; both APIs report it at the path "(body)". */
+export const bodyProblems = {
+  tooLarge: (maxBytes: number) => `must be at most ${maxBytes} bytes`,
+  notJsonType: 'Content-Type must be application/json',
+  notJson: 'body is not valid JSON',
+} as const;
+
+const bodyDetails = (problem: string): ErrorDetail[] => [{ path: '(body)', message: problem }];
+
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -26,10 +38,10 @@ export class AppError extends Error {
   }
 }
 
-export const apiError = (code: ErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
+const apiError = (code: ErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
   new AppError(errorCodes[code].status, code, message, extra, headers);
 
-export const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
+const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
   new AppError(controlErrorCodes[code].status, code, message, extra);
 
 /** The fields an error body of the spec adds to `success`, `code` and `error`: a changed schema is a type error here. */
@@ -47,8 +59,9 @@ export const errors = {
       { retry_after_seconds: retryAfterSeconds } satisfies ExtraOf<typeof RateLimitedError>,
       { 'Retry-After': String(retryAfterSeconds) },
     ),
+  badBody: (problem: string) => errors.validation(bodyDetails(problem)),
   validation: (details: ErrorDetail[]) =>
-    apiError('VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details } satisfies ExtraOf<typeof ValidationError>),
+    apiError('VALIDATION', joinDetails(details), { details } satisfies ExtraOf<typeof ValidationError>),
   productNotFound: (productId: string) => apiError('PRODUCT_NOT_FOUND', `No product with id "${productId}". Re-fetch /products.`),
   outOfStock: (productId: string, requested: number, stock: number) =>
     apiError('OUT_OF_STOCK', `Only ${stock} left of product "${productId}", ${requested} requested.`, {
@@ -67,6 +80,20 @@ export const errors = {
     apiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, {}, { Allow: allowed.join(', ') }),
 } as const;
 
+/** Message templates of the control API (/_mock). */
+export const controlErrors = {
+  unauthorized: () =>
+    controlError('CONTROL_UNAUTHORIZED', 'The control API is locked: send Authorization: Bearer <AI_MARKET_MOCK_CONTROL_TOKEN>.'),
+  validation: (details: ErrorDetail[]) => controlError('CONTROL_VALIDATION', joinDetails(details), { details }),
+  badBody: (problem: string) => controlErrors.validation(bodyDetails(problem)),
+  accountNotFound: (id: string) => controlError('ACCOUNT_NOT_FOUND', `No account "${id}".`),
+  accountExists: (id: string) => controlError('ACCOUNT_EXISTS', `Account "${id}" already exists.`),
+  keyInUse: () => controlError('ACCOUNT_EXISTS', 'That key is already in use.'),
+  keyNotFound: () => controlError('KEY_NOT_FOUND', 'No such key.'),
+  productNotFound: (id: string) => controlError('PRODUCT_NOT_FOUND', `No product "${id}".`),
+  codeExists: (code: string) => controlError('CODE_EXISTS', `code "${code}" is already in the store`),
+} as const;
+
 /** Zod issues as `{ path, message }`, the path dotted ("quantity", "products.0.price"), "(body)" for the root. */
 export function zodDetails(error: ZodError): ErrorDetail[] {
   return error.issues.slice(0, 50).map((issue) => ({
@@ -77,18 +104,15 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
 
 /** Hono's own exceptions (malformed JSON, wrong content type, body too large) become VALIDATION errors. */
 export function fromHttpException(error: HTTPException, control: boolean): AppError {
-  const message =
+  const problem =
     error.status === 415
-      ? 'Content-Type must be application/json'
+      ? bodyProblems.notJsonType
       : error.status === 413
         ? 'request body is too large'
         : /malformed json/i.test(error.message)
-          ? 'body is not valid JSON'
+          ? bodyProblems.notJson
           : error.message || 'invalid request';
-  const details = [{ path: '(body)', message }];
-  return control
-    ? controlError('CONTROL_VALIDATION', `(body): ${message}`, { details })
-    : errors.validation(details);
+  return control ? controlErrors.badBody(problem) : errors.badBody(problem);
 }
 
 export function writeError(c: Context, error: AppError) {
