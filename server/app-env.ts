@@ -1,5 +1,4 @@
 /** Types shared by the app factory, middleware and handlers. */
-import type { Fixture } from '../spec/control-schemas.js';
 import type { Clock } from './clock.js';
 import type { Context } from 'hono';
 import type { KeyLookup } from './store/accounts-store.js';
@@ -8,8 +7,6 @@ import type { Store } from './store/create-store.js';
 export interface AppDeps {
   store: Store;
   clock: Clock;
-  /** The fixture that POST /_mock/reset returns to; POST /_mock/fixtures replaces it. */
-  fixture: { current: Fixture };
   /** When set, the control API wants `Authorization: Bearer <token>`. */
   controlToken?: string;
   version: string;
