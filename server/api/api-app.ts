@@ -1,18 +1,22 @@
 /**
- * The public API under /api/v1, as a pipeline. The order of checks (the first
- * that fails answers), each stage one named middleware or step doing one job:
+ * The public API under /api/v1, as a pipeline: the order of checks, the first
+ * that fails answers. One named middleware or step per stage, each doing one job.
  *
- *   1. routes       unknown path 404 NOT_FOUND, wrong method 405   knownRoutes, app-wide (create-app.ts)
- *   2. key          401 NO_KEY / INVALID_KEY; failed tries limited per address (429)   apiKey
- *   3. suspension   403 FORBIDDEN                                  refuseSuspended
- *   4. rate limit   429 RATE_LIMITED                               rateLimit
- *   5. body         400 VALIDATION: JSON, at most 16 KiB, PurchaseRequest   jsonBody
- *   6. idempotency  400 VALIDATION: a malformed Idempotency-Key    idempotencyKey
- *   then the purchase step: purchaseHandler calls store.purchases.purchase, ONE
- *   `BEGIN IMMEDIATE` transaction that runs, top to bottom in purchaseSteps
- *   (store/purchases-store.ts):
- *   7. idempotent replay (or 422 IDEMPOTENCY_KEY_REUSED) → 8. product (404)
- *   → 9. stock (409) → 10. balance (402) → 11. success.
+ *    stage            answers                                        where
+ *    1. routes        404 NOT_FOUND, 405 METHOD_NOT_ALLOWED          knownRoutes, app-wide (create-app.ts)
+ *    2. key           401 NO_KEY / INVALID_KEY, 429 after too many   apiKey
+ *                     failed tries from one address
+ *    3. suspension    403 FORBIDDEN                                  refuseSuspended
+ *    4. rate limit    429 RATE_LIMITED                               rateLimit
+ *    5. body          400 VALIDATION (JSON, 16 KiB, PurchaseRequest) jsonBody            POST /purchase only
+ *    6. idempotency   400 VALIDATION (malformed Idempotency-Key)     idempotencyKey      POST /purchase only
+ *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
+ *    top to bottom in purchaseSteps (server/store/purchases-store.ts):
+ *    7. idempotent replay, or 422 IDEMPOTENCY_KEY_REUSED
+ *    8. product       404 PRODUCT_NOT_FOUND
+ *    9. stock         409 OUT_OF_STOCK
+ *    10. balance      402 INSUFFICIENT_BALANCE
+ *    11. success      debit, codes, order, the answer stored for replays
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { getBalanceRoute, listProductsRoute, purchaseRoute } from '../../spec/api-routes.js';
@@ -37,6 +41,7 @@ const { request: _checkedByStages5And6, ...purchaseEndpoint } = purchaseRoute;
 
 export function createApiApp(deps: AppDeps) {
   const api = new OpenAPIHono<AppEnv>({
+    // No route here leaves checks to the router (stages 5-6 do them); should one, it answers alike.
     defaultHook: (result) => {
       if (!result.success) throw errors.validation(zodDetails(result.error));
     },
