@@ -11,8 +11,9 @@ import { parseConfig, type Config } from '../server/config.js';
 import { createApp } from '../server/create-app.js';
 import { openDatabase } from '../server/db/open-database.js';
 import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
-import { createStore } from '../server/store/create-store.js';
+import { createStore, type Store } from '../server/store/create-store.js';
 import type { Fixture } from '../spec/control-schemas.js';
+import { fromMicros } from '../spec/money.js';
 import { VERSION } from './package-info.js';
 
 /** How long shutdown waits for requests in flight before closing their connections. */
@@ -31,20 +32,16 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
     rate_window_seconds: config.rateWindow,
     idempotency_reuse: config.idempotencyReuse,
   });
-  const seeded = store.transaction(() => {
-    if (!store.isEmpty()) return false;
-    store.loadFixture(fixture, clock.now());
-    return true;
-  });
+  const seeded = store.seedFixture(fixture, clock.now());
 
-  const app = createApp({ store, clock, fixture: { current: fixture }, controlToken: config.controlToken || undefined, version: VERSION });
+  const app = createApp({ store, clock, controlToken: config.controlToken || undefined, version: VERSION });
   const server = await new Promise<Server>((resolve, reject) => {
     // Plain HTTP/1.1 (no createServer option), so this is a node:http Server.
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s as Server)) as Server;
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  printBanner(config, port, fixture, seeded);
+  printBanner(config, port, store, { fixture, seeded });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -67,21 +64,38 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-function printBanner(config: Config, port: number, fixture: Fixture, seeded: boolean) {
+/**
+ * A fixture key that works now, with its wallet as the database has it (a kept
+ * database may have spent or suspended what the fixture gave): one with money first.
+ */
+function sampleKey(store: Store): { key: string; balance: number } | undefined {
+  const working = (store.currentFixture()?.accounts ?? [])
+    .flatMap((account) => account.keys.map((k) => k.key))
+    .flatMap((key) => {
+      const found = store.accounts.findByKey(key);
+      const account = found && !found.revoked && found.status === 'active' ? store.accounts.getAccount(found.accountId) : undefined;
+      return account ? [{ key, balance: fromMicros(account.balance_micros) }] : [];
+    });
+  return working.find((k) => k.balance > 0) ?? working[0];
+}
+
+function printBanner(config: Config, port: number, store: Store, start: { fixture: Fixture; seeded: boolean }) {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${shownHost}:${port}`;
-  const sample = fixture.accounts.find((a) => a.status === 'active' && Number(a.balance) > 0 && a.keys.some((k) => !k.revoked));
-  const key = sample?.keys.find((k) => !k.revoked)?.key;
+  const sample = sampleKey(store);
   const lines = [
     `AI-Market sandbox ${VERSION} listening on ${config.host}:${port}`,
     `  API base URL:  ${base}/api/v1`,
     `  Control API:   ${base}/_mock  (${config.controlToken ? 'locked with a bearer token' : 'open, no token'})`,
     `  OpenAPI:       ${base}/openapi.yaml`,
-    `  Database:      ${config.db}${seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
+    `  Database:      ${config.db}${start.seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
   ];
-  if (key) {
-    lines.push(`  Sandbox key:   ${key} (${sample!.balance} USDT)`);
-    lines.push(`  Try:           curl -s ${base}/api/v1/balance -H "X-API-Key: ${key}"`);
+  if (config.fixtures && !start.seeded && JSON.stringify(store.currentFixture()) !== JSON.stringify(start.fixture)) {
+    lines.push(`  Fixture:       the database's own (--fixtures seeds a new database only; POST /_mock/fixtures loads another)`);
+  }
+  if (sample) {
+    lines.push(`  Sandbox key:   ${sample.key} (balance ${sample.balance} USDT)`);
+    lines.push(`  Try:           curl -s ${base}/api/v1/balance -H "X-API-Key: ${sample.key}"`);
   }
   console.log(lines.join('\n'));
   if (!config.controlToken && !LOOPBACK.test(config.host)) {

@@ -1,14 +1,12 @@
 /** Types shared by the app factory, middleware and handlers. */
-import type { Fixture } from '../spec/control-schemas.js';
 import type { Clock } from './clock.js';
-import type { Store } from './store/create-store.js';
 import type { Context } from 'hono';
+import type { KeyLookup } from './store/accounts-store.js';
+import type { Store } from './store/create-store.js';
 
 export interface AppDeps {
   store: Store;
   clock: Clock;
-  /** The fixture that POST /_mock/reset returns to; POST /_mock/fixtures replaces it. */
-  fixture: { current: Fixture };
   /** When set, the control API wants `Authorization: Bearer <token>`. */
   controlToken?: string;
   version: string;
@@ -16,10 +14,11 @@ export interface AppDeps {
   clientAddress?: (c: Context) => string;
 }
 
-/** What authentication leaves on the context for the handlers. */
+/** What the API's stages leave on the context for the stages after them and the handlers. */
 export interface AppEnv {
   Variables: {
-    accountId: string;
+    /** The key and its account, found by the key stage (middleware/api-key.ts). */
+    caller: KeyLookup;
     requestId: string;
   };
 }

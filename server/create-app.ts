@@ -17,7 +17,7 @@ import { knownRoutes } from './middleware/known-routes.js';
 
 /**
  * @example
- * const app = createApp({ store, clock, fixture: { current: fixture }, version: '1.0.0' });
+ * const app = createApp({ store, clock, version: '1.0.0' });
  * const res = await app.request('/api/v1/balance', { headers: { 'X-API-Key': 'mk_test_alice' } });
  */
 export function createApp(deps: AppDeps) {

@@ -5,13 +5,26 @@
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ZodError } from 'zod';
+import type { z, ZodError } from 'zod';
+import type { InsufficientBalanceError, OutOfStockError, RateLimitedError, ValidationError } from '../spec/api-schemas.js';
 import { controlErrorCodes, errorCodes, type ControlErrorCode, type ErrorCode } from '../spec/error-codes.js';
 
 export interface ErrorDetail {
   path: string;
   message: string;
 }
+
+/** A validation error's message: each field and what is wrong with it. */
+const joinDetails = (details: readonly ErrorDetail[]) => details.map((d) => `${d.path}: ${d.message}`).join('; ');
+
+/** What is wrong with a body that cannot be read as JSON at all; both APIs report it at the path "(body)". */
+export const bodyProblems = {
+  tooLarge: (maxBytes: number) => `must be at most ${maxBytes} bytes`,
+  notJsonType: 'Content-Type must be application/json',
+  notJson: 'body is not valid JSON',
+} as const;
+
+const bodyDetails = (problem: string): ErrorDetail[] => [{ path: '(body)', message: problem }];
 
 export class AppError extends Error {
   constructor(
@@ -25,11 +38,14 @@ export class AppError extends Error {
   }
 }
 
-export const apiError = (code: ErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
+const apiError = (code: ErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
   new AppError(errorCodes[code].status, code, message, extra, headers);
 
-export const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
+const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
   new AppError(controlErrorCodes[code].status, code, message, extra);
+
+/** The fields an error body of the spec adds to `success`, `code` and `error`: a changed schema is a type error here. */
+type ExtraOf<Schema extends z.ZodType> = Omit<z.input<Schema>, 'success' | 'code' | 'error'>;
 
 /** Message templates of the public API. */
 export const errors = {
@@ -40,24 +56,42 @@ export const errors = {
     apiError(
       'RATE_LIMITED',
       `Rate limit exceeded: ${limit} requests per ${windowSeconds} s. Retry in ${retryAfterSeconds} s.`,
-      { retry_after_seconds: retryAfterSeconds },
+      { retry_after_seconds: retryAfterSeconds } satisfies ExtraOf<typeof RateLimitedError>,
       { 'Retry-After': String(retryAfterSeconds) },
     ),
+  badBody: (problem: string) => errors.validation(bodyDetails(problem)),
   validation: (details: ErrorDetail[]) =>
-    apiError('VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details }),
+    apiError('VALIDATION', joinDetails(details), { details } satisfies ExtraOf<typeof ValidationError>),
   productNotFound: (productId: string) => apiError('PRODUCT_NOT_FOUND', `No product with id "${productId}". Re-fetch /products.`),
   outOfStock: (productId: string, requested: number, stock: number) =>
-    apiError('OUT_OF_STOCK', `Only ${stock} left of product "${productId}", ${requested} requested.`, { requested, stock }),
+    apiError('OUT_OF_STOCK', `Only ${stock} left of product "${productId}", ${requested} requested.`, {
+      requested,
+      stock,
+    } satisfies ExtraOf<typeof OutOfStockError>),
   insufficientBalance: (required: number, available: number) =>
     apiError('INSUFFICIENT_BALANCE', `Insufficient balance: ${required} USDT required, ${available} available. Top up in the bot.`, {
       required,
       available,
-    }),
+    } satisfies ExtraOf<typeof InsufficientBalanceError>),
   idempotencyKeyReused: (key: string) =>
     apiError('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}" was already used with a different body within 24 hours. Use a new key for a new order.`),
   notFound: (path: string) => apiError('NOT_FOUND', `No such path: ${path}.`),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     apiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, {}, { Allow: allowed.join(', ') }),
+} as const;
+
+/** Message templates of the control API (/_mock). */
+export const controlErrors = {
+  unauthorized: () =>
+    controlError('CONTROL_UNAUTHORIZED', 'The control API is locked: send Authorization: Bearer <AI_MARKET_MOCK_CONTROL_TOKEN>.'),
+  validation: (details: ErrorDetail[]) => controlError('CONTROL_VALIDATION', joinDetails(details), { details }),
+  badBody: (problem: string) => controlErrors.validation(bodyDetails(problem)),
+  accountNotFound: (id: string) => controlError('ACCOUNT_NOT_FOUND', `No account "${id}".`),
+  accountExists: (id: string) => controlError('ACCOUNT_EXISTS', `Account "${id}" already exists.`),
+  keyInUse: () => controlError('ACCOUNT_EXISTS', 'That key is already in use.'),
+  keyNotFound: () => controlError('KEY_NOT_FOUND', 'No such key.'),
+  productNotFound: (id: string) => controlError('PRODUCT_NOT_FOUND', `No product "${id}".`),
+  codeExists: (code: string) => controlError('CODE_EXISTS', `code "${code}" is already in the store`),
 } as const;
 
 /** Zod issues as `{ path, message }`, the path dotted ("quantity", "products.0.price"), "(body)" for the root. */
@@ -70,18 +104,15 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
 
 /** Hono's own exceptions (malformed JSON, wrong content type, body too large) become VALIDATION errors. */
 export function fromHttpException(error: HTTPException, control: boolean): AppError {
-  const message =
+  const problem =
     error.status === 415
-      ? 'Content-Type must be application/json'
+      ? bodyProblems.notJsonType
       : error.status === 413
         ? 'request body is too large'
         : /malformed json/i.test(error.message)
-          ? 'body is not valid JSON'
+          ? bodyProblems.notJson
           : error.message || 'invalid request';
-  const details = [{ path: '(body)', message }];
-  return control
-    ? controlError('CONTROL_VALIDATION', `(body): ${message}`, { details })
-    : errors.validation(details);
+  return control ? controlErrors.badBody(problem) : errors.badBody(problem);
 }
 
 export function writeError(c: Context, error: AppError) {

@@ -21,12 +21,14 @@ const rows = [...readme.matchAll(/^\| (\d{3}) \| `([A-Z_]+)`[^|]*\| `((?:curl|fo
 let t: TestApp;
 let server: ReturnType<typeof serve>;
 let base: string;
+let mock: string;
 beforeAll(async () => {
   t = createTestApp({ clientAddress: '127.0.0.1' });
   server = await new Promise((resolve) => {
     const s = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  mock = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `${mock}/api/v1`;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 beforeEach(async () => {
@@ -45,5 +47,13 @@ describe("the README's error table", () => {
     expect(body).toMatchObject({ success: false, code });
     expect(errorCodes[code as keyof typeof errorCodes].status).toBe(status);
     if (code === 'RATE_LIMITED') expect(stdout).toMatch(/^retry-after: \d+/im);
+  });
+
+  it('the hint after it moves the clock at the printed address ($MOCK), not a hard-coded one', async () => {
+    const hint = /key waits 60 s \(or move the clock: `(curl [^`]+)`\)/.exec(readme)?.[1];
+    expect(hint).toContain('"$MOCK/_mock/clock/advance"');
+    await promisify(execFile)('bash', ['-c', hint!], { env: { ...process.env, MOCK: mock }, timeout: 20_000 });
+    expect((await t.control('GET', '/clock')).json.offset_seconds).toBe(61);
+    expect(readme).not.toMatch(/localhost:8080/);
   });
 });

@@ -84,8 +84,8 @@ export const PurchaseResponse = z
   });
 
 /**
- * `Idempotency-Key` header. Validated by the purchase handler with this schema:
- * Hono lower-cases header names, so the router's own header validation would never see it.
+ * `Idempotency-Key` header. The server checks it with this schema in its own stage,
+ * after the body (server/middleware/idempotency-key.ts).
  */
 export const IdempotencyKey = z
   .string()

@@ -3,6 +3,7 @@
  * real in-memory store, with a manual clock (time moves only when told).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readAnswer } from '../test-support/answers.js';
 import { createTestApp, type TestApp } from '../test-support/test-app.js';
 
 let t: TestApp;
@@ -161,6 +162,13 @@ describe('validation (400 VALIDATION, naming the field)', () => {
     }
   });
 
+  it('a body without a Content-Type, or none at all', async () => {
+    for (const body of ['{"product_id":"002","quantity":1}', undefined]) {
+      const res = await readAnswer(await t.app.request('/api/v1/purchase', { method: 'POST', headers: { 'X-API-Key': 'mk_test_alice' }, body }));
+      expect(res.json).toMatchObject({ code: 'VALIDATION', details: [{ path: '(body)', message: 'Content-Type must be application/json' }] });
+    }
+  });
+
   it('a body of megabytes is refused without being read', async () => {
     const res = await t.call('POST', '/api/v1/purchase', { body: JSON.stringify({ product_id: 'x'.repeat(3_000_000), quantity: 1 }) });
     expect(res.status).toBe(400);
@@ -198,6 +206,11 @@ describe('order of checks', () => {
     await t.control('PATCH', '/settings', { rate_limit: 1 });
     expect((await t.call('GET', '/api/v1/balance')).status).toBe(200);
     expect((await t.purchase({ quantity: 'x' })).json.code).toBe('RATE_LIMITED');
+  });
+
+  it('the body comes before the Idempotency-Key', async () => {
+    const both = await t.purchase({ product_id: '002', quantity: 11 }, { idempotencyKey: 'x'.repeat(256) });
+    expect(both.json.details.map((d: any) => d.path)).toEqual(['quantity']);
   });
 
   it('validation comes before the product, stock and balance checks', async () => {

@@ -6,6 +6,6 @@ import type { AppDeps, AppEnv } from '../app-env.js';
 export const balanceHandler =
   ({ store }: AppDeps): RouteHandler<typeof getBalanceRoute, AppEnv> =>
   (c) => {
-    const account = store.accounts.getAccount(c.get('accountId'))!;
+    const account = store.accounts.getAccount(c.var.caller.accountId)!;
     return c.json({ balance: fromMicros(account.balance_micros), currency: 'USDT' as const }, 200);
   };

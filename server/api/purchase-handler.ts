@@ -1,36 +1,59 @@
 /**
- * POST /purchase. The body was validated by the route (400 VALIDATION); this
- * checks the Idempotency-Key, then hands everything else (replay, product, stock,
- * balance, debit) to the store's single transaction.
+ * POST /purchase, after stages 1-6 of api-app.ts: hands the checked body and
+ * Idempotency-Key to the store's single transaction (steps 7-11) and renders
+ * what it says happened as HTTP, typed by the spec's route.
  */
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { z } from 'zod';
 import type { purchaseRoute } from '../../spec/api-routes.js';
-import { IdempotencyKey } from '../../spec/api-schemas.js';
+import type { PurchaseResponse } from '../../spec/api-schemas.js';
+import { fromMicros } from '../../spec/money.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { errors } from '../errors.js';
+import { sendJsonText, toJsonText } from '../json-text.js';
+import type { CompletedOrder, PurchaseRefusal } from '../store/purchases-store.js';
+
+type PurchaseBody = z.input<typeof PurchaseResponse>;
+
+/** The 200 answer. The store calls it inside the transaction and keeps its bytes for replays. */
+const renderOrder = (order: CompletedOrder) =>
+  toJsonText<PurchaseBody>({
+    success: true,
+    order_id: order.orderId,
+    codes: order.codes,
+    balance_remaining: fromMicros(order.balanceRemainingMicros),
+  });
+
+const refusalError = (refusal: PurchaseRefusal, productId: string) => {
+  switch (refusal.refused) {
+    case 'idempotency_key_reused':
+      return errors.idempotencyKeyReused(refusal.idempotencyKey);
+    case 'product_not_found':
+      return errors.productNotFound(productId);
+    case 'out_of_stock':
+      return errors.outOfStock(productId, refusal.requested, refusal.stock);
+    case 'insufficient_balance':
+      return errors.insufficientBalance(fromMicros(refusal.requiredMicros), fromMicros(refusal.availableMicros));
+  }
+};
 
 export const purchaseHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof purchaseRoute, AppEnv> =>
   (c) => {
     const { product_id, quantity } = c.req.valid('json');
-    const rawKey = c.req.header('Idempotency-Key');
-    if (rawKey !== undefined) {
-      const parsed = IdempotencyKey.safeParse(rawKey);
-      if (!parsed.success) {
-        throw errors.validation([{ path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'invalid' }]);
-      }
-    }
-    const outcome = store.purchases.purchase({
-      accountId: c.get('accountId'),
-      productId: product_id,
-      quantity,
-      idempotencyKey: rawKey,
-      reuse: store.settings.getSettings().idempotency_reuse,
-      now: clock.now(),
-    });
-    if (outcome.kind === 'failed') throw outcome.error;
-    // The stored bytes go out unchanged, so a replay is byte-for-byte the first answer.
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (outcome.kind === 'replayed') headers['Idempotent-Replayed'] = 'true';
-    return c.body(outcome.body, 200, headers) as never;
+    const result = store.purchases.purchase(
+      {
+        accountId: c.var.caller.accountId,
+        productId: product_id,
+        quantity,
+        idempotencyKey: c.req.valid('header')['Idempotency-Key'],
+        reuse: store.settings.getSettings().idempotency_reuse,
+        now: clock.now(),
+      },
+      renderOrder,
+    );
+    if ('refused' in result) throw refusalError(result, product_id);
+    // A replay is the stored bytes unchanged: byte-for-byte the first answer.
+    if ('replayed' in result) return sendJsonText(c, result.replayed, 200, { 'Idempotent-Replayed': 'true' });
+    return sendJsonText(c, result.answer, 200);
   };

@@ -10,13 +10,13 @@ import type {
 } from '../../spec/control-routes.js';
 import { MAX_MICROS, toMicros } from '../../spec/money.js';
 import type { AppDeps } from '../app-env.js';
-import { controlError } from '../errors.js';
+import { controlErrors } from '../errors.js';
 import { newAccountId, newApiKey } from '../store/random-ids.js';
 import { accountView } from './views.js';
 
 const accountOr404 = ({ store }: AppDeps, id: string) => {
   const account = store.accounts.getAccount(id);
-  if (!account) throw controlError('ACCOUNT_NOT_FOUND', `No account "${id}".`);
+  if (!account) throw controlErrors.accountNotFound(id);
   return account;
 };
 
@@ -28,8 +28,8 @@ export const createAccountHandler =
     const id = body.id ?? newAccountId();
     const key = body.key ?? newApiKey();
     const account = store.transaction(() => {
-      if (store.accounts.getAccount(id)) throw controlError('ACCOUNT_EXISTS', `Account "${id}" already exists.`);
-      if (store.accounts.keyExists(key)) throw controlError('ACCOUNT_EXISTS', 'That key is already in use.');
+      if (store.accounts.getAccount(id)) throw controlErrors.accountExists(id);
+      if (store.accounts.keyExists(key)) throw controlErrors.keyInUse();
       store.accounts.insertAccount({ id, status: body.status, balanceMicros: toMicros(body.balance)!, now: clock.now() });
       store.accounts.insertKey(id, key, clock.now());
       return store.accounts.getAccount(id)!;
@@ -50,7 +50,7 @@ export const revokeKeyHandler =
   (deps: AppDeps): RouteHandler<typeof revokeKeyRoute> =>
   (c) => {
     const accountId = deps.store.accounts.revokeKey(c.req.valid('json').key);
-    if (!accountId) throw controlError('KEY_NOT_FOUND', 'No such key.');
+    if (!accountId) throw controlErrors.keyNotFound();
     return c.json(accountView(deps.store, deps.store.accounts.getAccount(accountId)!), 200);
   };
 
@@ -72,7 +72,7 @@ export const topUpHandler =
     const account = deps.store.transaction(() => {
       const before = accountOr404(deps, id);
       if (before.balance_micros + amount > MAX_MICROS) {
-        throw controlError('CONTROL_VALIDATION', 'amount: the balance would exceed the sandbox maximum of 1e9 USDT');
+        throw controlErrors.validation([{ path: 'amount', message: 'the balance would exceed the sandbox maximum of 1e9 USDT' }]);
       }
       deps.store.accounts.credit(id, amount);
       return deps.store.accounts.getAccount(id)!;

@@ -48,6 +48,9 @@ describe('accounts and keys', () => {
       expect(res.json.code).toBe('CONTROL_VALIDATION');
       expect(res.json.details[0].path).toBe('amount');
     }
+    const tooRich = await t.control('POST', '/accounts/bob/top-up', { amount: 1_000_000_000 });
+    expect(tooRich.json).toMatchObject({ code: 'CONTROL_VALIDATION', error: 'amount: the balance would exceed the sandbox maximum of 1e9 USDT' });
+    expect(tooRich.json.details[0].path).toBe('amount');
     expect(await t.balance('mk_test_bob')).toBe(0.9);
   });
 

@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import * as routes from '../../spec/control-routes.js';
 import type { AppDeps } from '../app-env.js';
-import { controlError, zodDetails } from '../errors.js';
+import { bodyProblems, controlErrors, zodDetails } from '../errors.js';
 import { controlAuth } from '../middleware/control-auth.js';
 import * as accounts from './accounts-handlers.js';
 import * as products from './products-handlers.js';
@@ -15,10 +15,7 @@ export const MAX_CONTROL_BODY_BYTES = 8 * 1024 * 1024;
 export function createControlApp(deps: AppDeps) {
   const control = new OpenAPIHono({
     defaultHook: (result) => {
-      if (!result.success) {
-        const details = zodDetails(result.error);
-        throw controlError('CONTROL_VALIDATION', details.map((d) => `${d.path}: ${d.message}`).join('; '), { details });
-      }
+      if (!result.success) throw controlErrors.validation(zodDetails(result.error));
     },
   });
   control.use('*', controlAuth(deps.controlToken));
@@ -27,7 +24,7 @@ export function createControlApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_CONTROL_BODY_BYTES,
       onError: () => {
-        throw controlError('CONTROL_VALIDATION', `(body): must be at most ${MAX_CONTROL_BODY_BYTES} bytes`);
+        throw controlErrors.badBody(bodyProblems.tooLarge(MAX_CONTROL_BODY_BYTES));
       },
     }),
   );

@@ -3,7 +3,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { addCodesRoute, putProductRoute } from '../../spec/control-routes.js';
 import { toMicros } from '../../spec/money.js';
 import type { AppDeps } from '../app-env.js';
-import { controlError } from '../errors.js';
+import { controlErrors } from '../errors.js';
 import { codesFor } from '../store/create-store.js';
 import { DuplicateCodeError } from '../store/products-store.js';
 import { productView } from './views.js';
@@ -13,7 +13,7 @@ const withCodes = <T>(deps: AppDeps, write: () => T): T => {
   try {
     return deps.store.transaction(write);
   } catch (error) {
-    if (error instanceof DuplicateCodeError) throw controlError('CODE_EXISTS', error.message);
+    if (error instanceof DuplicateCodeError) throw controlErrors.codeExists(error.code);
     throw error;
   }
 };
@@ -42,7 +42,7 @@ export const addCodesHandler =
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const product = withCodes(deps, () => {
-      if (!deps.store.products.getProduct(id)) throw controlError('PRODUCT_NOT_FOUND', `No product "${id}".`);
+      if (!deps.store.products.getProduct(id)) throw controlErrors.productNotFound(id);
       deps.store.products.addCodes(id, codesFor(id, { stock: body.count, codes: body.codes }));
       return deps.store.products.getProduct(id)!;
     });

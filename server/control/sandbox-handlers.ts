@@ -18,20 +18,19 @@ export const getStateHandler =
     c.json(stateView(store, clock), 200);
 
 export const resetHandler =
-  ({ store, clock, fixture }: AppDeps): RouteHandler<typeof resetRoute> =>
+  ({ store, clock }: AppDeps): RouteHandler<typeof resetRoute> =>
   (c) => {
     clock.reset();
-    store.loadFixture(fixture.current, clock.now());
+    store.resetToFixture(clock.now());
     return c.json({ ok: true as const, message: 'State reset to the fixture; clock back to real time.' }, 200);
   };
 
 export const loadFixtureHandler =
-  ({ store, clock, fixture }: AppDeps): RouteHandler<typeof loadFixtureRoute> =>
+  ({ store, clock }: AppDeps): RouteHandler<typeof loadFixtureRoute> =>
   (c) => {
     const next = c.req.valid('json');
     clock.reset();
     store.loadFixture(next, clock.now());
-    fixture.current = next;
     return c.json({ ok: true as const, message: `Loaded ${next.accounts.length} accounts and ${next.products.length} products.` }, 200);
   };
 

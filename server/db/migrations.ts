@@ -67,4 +67,12 @@ export const migrations: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: the fixture POST /_mock/reset returns to. In the database, not in one process's memory,
+  // so every process on the file resets to the same state; one row at most.
+  `
+  CREATE TABLE current_fixture (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fixture TEXT NOT NULL
+  );
+  `,
 ];

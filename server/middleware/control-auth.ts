@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { controlError } from '../errors.js';
+import { controlErrors } from '../errors.js';
 
 export const controlAuth = (token: string | undefined): MiddlewareHandler =>
   async function controlAuth(c, next) {
@@ -14,7 +14,7 @@ export const controlAuth = (token: string | undefined): MiddlewareHandler =>
       const a = Buffer.from(given);
       const b = Buffer.from(token);
       if (a.length !== b.length || !timingSafeEqual(a, b)) {
-        throw controlError('CONTROL_UNAUTHORIZED', 'The control API is locked: send Authorization: Bearer <AI_MARKET_MOCK_CONTROL_TOKEN>.');
+        throw controlErrors.unauthorized();
       }
     }
     await next();

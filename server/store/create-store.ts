@@ -3,7 +3,7 @@
  * one better-sqlite3 connection. Statements are prepared once here.
  */
 import { toMicros } from '../../spec/money.js';
-import type { Fixture } from '../../spec/control-schemas.js';
+import { Fixture } from '../../spec/control-schemas.js';
 import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
 import { createProductsStore } from './products-store.js';
@@ -26,9 +26,19 @@ export function createStore(db: Db) {
   const rateLimits = createRateLimitStore(db);
   const settings = createSettingsStore(db);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
+  const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
+  const writeFixture = db.prepare(
+    'INSERT INTO current_fixture (id, fixture) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET fixture = excluded.fixture',
+  );
 
-  /** Replaces all sandbox state (not the settings) with the fixture, in one transaction. */
-  const loadFixture = db.transaction((fixture: Fixture, now: number) => {
+  /** The fixture resets return to, or undefined in a database that has none yet. */
+  const currentFixture = (): Fixture | undefined => {
+    const row = readFixture.get();
+    return row && Fixture.parse(JSON.parse(row.fixture));
+  };
+
+  /** Replaces all sandbox state (not the settings, not the stored fixture) with the fixture's. Call inside a transaction. */
+  const replaceState = (fixture: Fixture, now: number) => {
     db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
     for (const account of fixture.accounts) {
@@ -38,6 +48,33 @@ export function createStore(db: Db) {
     for (const product of fixture.products) {
       products.putProduct({ id: product.id, name: product.name, priceMicros: toMicros(product.price)!, codes: codesFor(product.id, product) });
     }
+  };
+
+  /** The fixture becomes the state and the one resets return to, together. */
+  const loadFixture = db.transaction((fixture: Fixture, now: number) => {
+    replaceState(fixture, now);
+    writeFixture.run(JSON.stringify(fixture));
+  });
+
+  /** Back to the stored fixture; returns it. */
+  const resetToFixture = db.transaction((now: number) => {
+    const fixture = currentFixture();
+    if (!fixture) throw new Error('the database has no fixture to reset to');
+    replaceState(fixture, now);
+    return fixture;
+  });
+
+  /**
+   * At startup. A database without a fixture takes this one: as its state too when it has
+   * none (a new file; returns true), as the reset target only when it has state (a file
+   * from before fixtures were stored). A database with a fixture keeps it and its state.
+   */
+  const seedFixture = db.transaction((fixture: Fixture, now: number): boolean => {
+    if (readFixture.get()) return false;
+    const empty = isEmpty.get() !== undefined;
+    if (empty) replaceState(fixture, now);
+    writeFixture.run(JSON.stringify(fixture));
+    return empty;
   });
 
   return {
@@ -48,8 +85,9 @@ export function createStore(db: Db) {
     rateLimits,
     settings,
     loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
-    /** Is there any state yet? A new database file is seeded from the fixture; an existing one is kept. */
-    isEmpty: () => isEmpty.get() !== undefined,
+    resetToFixture: (now: number) => resetToFixture.immediate(now),
+    seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),
+    currentFixture,
     /** Runs fn in one IMMEDIATE transaction (control API writes with several steps). */
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
   };

@@ -9,7 +9,12 @@ export interface ProductRow {
   sold: number;
 }
 
-export class DuplicateCodeError extends Error {}
+/** A code already in the store (codes are unique, ever); thrown so that the transaction it is in rolls back. */
+export class DuplicateCodeError extends Error {
+  constructor(readonly code: string) {
+    super(`code "${code}" is already in the store`);
+  }
+}
 
 export function createProductsStore(db: Db) {
   const select = `SELECT p.id, p.name, p.price_micros,
@@ -27,7 +32,7 @@ export function createProductsStore(db: Db) {
 
   const addCodes = (productId: string, codes: readonly string[]) => {
     for (const code of codes) {
-      if (codeExists.get(code)) throw new DuplicateCodeError(`code "${code}" is already in the store`);
+      if (codeExists.get(code)) throw new DuplicateCodeError(code);
       insertCode.run(productId, code);
     }
   };

@@ -1,13 +1,12 @@
 /**
- * The purchase: idempotency lookup, checks, debit, stock and codes, order and
- * idempotency record, all in one IMMEDIATE transaction. Immediate takes the
- * database's write lock before the first read, so two requests (in this process
- * or in another process on the same file) can never both see the same stock,
- * balance or missing idempotency record: no double charge, no oversell, no code twice.
+ * The purchase: steps 7-11 of the API's order of checks (server/api/api-app.ts),
+ * top to bottom in purchaseSteps, all in one IMMEDIATE transaction. Immediate
+ * takes the database's write lock before the first read, so two requests (in
+ * this process or in another process on the same file) can never both see the
+ * same stock, balance or missing idempotency record: no double charge, no
+ * oversell, no code twice. The store says what happened; the handler renders HTTP.
  */
-import { fromMicros } from '../../spec/money.js';
 import type { Db } from '../db/open-database.js';
-import { errors, type AppError } from '../errors.js';
 import { newOrderId } from './random-ids.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -17,15 +16,30 @@ export interface PurchaseInput {
   productId: string;
   quantity: number;
   idempotencyKey?: string;
-  /** 'reject': a reused key with another body is an error; 'replay': it gets the stored answer. */
+  /** 'reject': a reused key with another body is refused; 'replay': it gets the stored answer. */
   reuse: 'reject' | 'replay';
   now: number;
 }
 
-export type PurchaseOutcome =
-  | { kind: 'created'; status: 200; body: string }
-  | { kind: 'replayed'; status: number; body: string }
-  | { kind: 'failed'; error: AppError };
+/** A purchase that went through. */
+export interface CompletedOrder {
+  orderId: string;
+  codes: string[];
+  balanceRemainingMicros: number;
+}
+
+/** Why a purchase was refused; nothing was charged, taken or recorded. */
+export type PurchaseRefusal =
+  | { refused: 'idempotency_key_reused'; idempotencyKey: string }
+  | { refused: 'product_not_found' }
+  | { refused: 'out_of_stock'; requested: number; stock: number }
+  | { refused: 'insufficient_balance'; requiredMicros: number; availableMicros: number };
+
+/**
+ * What happened: a new order with its answer as rendered, a replay of the answer
+ * stored for the Idempotency-Key, or a refusal.
+ */
+export type PurchaseResult<Answer extends string> = { created: CompletedOrder; answer: Answer } | { replayed: Answer } | PurchaseRefusal;
 
 export interface OrderRow {
   id: string;
@@ -41,7 +55,6 @@ export function createPurchasesStore(db: Db) {
   const record = db.prepare<[string, string], { fingerprint: string; status: number; body: string; created_at: number }>(
     'SELECT fingerprint, status, body, created_at FROM idempotency_records WHERE account_id = ? AND idempotency_key = ?',
   );
-  const forget = db.prepare('DELETE FROM idempotency_records WHERE account_id = ? AND idempotency_key = ?');
   const forgetExpired = db.prepare('DELETE FROM idempotency_records WHERE created_at <= ?');
   const remember = db.prepare(
     'INSERT INTO idempotency_records (account_id, idempotency_key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -61,49 +74,53 @@ export function createPurchasesStore(db: Db) {
   const orders = db.prepare<[], OrderRow>('SELECT * FROM orders ORDER BY created_at, id');
   const codesOf = db.prepare<[string], { code: string }>('SELECT code FROM codes WHERE order_id = ? ORDER BY seq');
 
-  const run = (input: PurchaseInput): PurchaseOutcome => {
+  /** Steps 7-11, in order; the first that refuses answers. Runs inside the transaction only. */
+  const purchaseSteps = <Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> => {
+    // 7. Idempotent replay: the answer stored for this key goes out again; another body with it is refused.
     const fingerprint = JSON.stringify([input.productId, input.quantity]);
     if (input.idempotencyKey !== undefined) {
       forgetExpired.run(input.now - IDEMPOTENCY_TTL_MS);
       const stored = record.get(input.accountId, input.idempotencyKey);
       if (stored) {
         if (stored.fingerprint !== fingerprint && input.reuse === 'reject') {
-          return { kind: 'failed', error: errors.idempotencyKeyReused(input.idempotencyKey) };
+          return { refused: 'idempotency_key_reused', idempotencyKey: input.idempotencyKey };
         }
-        return { kind: 'replayed', status: stored.status, body: stored.body };
+        // Stored by step 11 from render's own output (render is the one purchase answer).
+        return { replayed: stored.body as Answer };
       }
     }
+    // 8. Product.
     const price = product.get(input.productId);
-    if (!price) return { kind: 'failed', error: errors.productNotFound(input.productId) };
+    if (!price) return { refused: 'product_not_found' };
+    // 9. Stock.
     const left = stock.get(input.productId)!.n;
-    if (input.quantity > left) return { kind: 'failed', error: errors.outOfStock(input.productId, input.quantity, left) };
+    if (input.quantity > left) return { refused: 'out_of_stock', requested: input.quantity, stock: left };
+    // 10. Balance.
     const total = price.price_micros * input.quantity;
     const balance = account.get(input.accountId)!.balance_micros;
-    if (total > balance) {
-      return { kind: 'failed', error: errors.insufficientBalance(fromMicros(total), fromMicros(balance)) };
-    }
+    if (total > balance) return { refused: 'insufficient_balance', requiredMicros: total, availableMicros: balance };
+    // 11. Success: debit, order, codes, and the answer's bytes remembered for a replay.
     const orderId = newOrderId();
     // The WHERE guard makes the debit refuse to go below zero even if a check above were ever wrong.
     if (debit.run(total, input.accountId, total).changes !== 1) throw new Error('debit refused: balance changed inside a write transaction');
     insertOrder.run(orderId, input.accountId, input.productId, input.quantity, total, input.idempotencyKey ?? null, input.now);
     const codes = takeCodes.all(orderId, input.productId, input.quantity).map((row) => row.code);
     if (codes.length !== input.quantity) throw new Error('stock changed inside a write transaction');
-    const body = JSON.stringify({
-      success: true,
-      order_id: orderId,
-      codes,
-      balance_remaining: fromMicros(balance - total),
-    });
+    const order: CompletedOrder = { orderId, codes, balanceRemainingMicros: balance - total };
+    const answer = render(order);
     if (input.idempotencyKey !== undefined) {
-      remember.run(input.accountId, input.idempotencyKey, fingerprint, 200, body, input.now);
+      remember.run(input.accountId, input.idempotencyKey, fingerprint, 200, answer, input.now);
     }
-    return { kind: 'created', status: 200, body };
+    return { created: order, answer };
   };
-  const transaction = db.transaction(run);
 
   return {
-    /** One purchase, atomically; a thrown error rolls everything back. */
-    purchase: (input: PurchaseInput): PurchaseOutcome => transaction.immediate(input),
+    /**
+     * One purchase, atomically; a thrown error rolls everything back. `render` turns the
+     * new order into the answer's bytes inside the transaction, so a replay sends exactly them.
+     */
+    purchase: <Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> =>
+      db.transaction(() => purchaseSteps(input, render)).immediate(),
     listOrders: () => orders.all().map((order) => ({ ...order, codes: codesOf.all(order.id).map((row) => row.code) })),
   };
 }

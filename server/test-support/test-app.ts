@@ -17,7 +17,6 @@ export function createTestApp(options: { controlToken?: string; dbPath?: string;
   const app = createApp({
     store,
     clock,
-    fixture: { current: fixture },
     controlToken: options.controlToken,
     version: 'test',
     clientAddress: () => options.clientAddress ?? '192.0.2.1',

@@ -1,0 +1,40 @@
+/**
+ * Stage 5 of the API: the body. At most `maxBytes` (refused before it is read in
+ * full), sent as application/json, JSON the schema accepts; anything else is
+ * 400 VALIDATION naming the field, never a 500. The parsed body is what the
+ * handler's `c.req.valid('json')` returns.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import type { AppEnv } from '../app-env.js';
+import { bodyProblems, errors, zodDetails } from '../errors.js';
+
+/** application/json, or a +json type, with optional parameters (charset); the rule of the router's own validator. */
+const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+
+/** @example api.use('/purchase', jsonBody({ schema: PurchaseRequest, maxBytes: 16 * 1024 })) */
+export const jsonBody = <S extends z.ZodType<object>>({ schema, maxBytes }: { schema: S; maxBytes: number }) => {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw errors.badBody(bodyProblems.tooLarge(maxBytes));
+    },
+  });
+  const handler: MiddlewareHandler<AppEnv, string, { out: { json: z.output<S> } }> = async function jsonBody(c, next) {
+    await limit(c, async () => {
+      if (!JSON_MEDIA_TYPE.test(c.req.header('Content-Type') ?? '')) throw errors.badBody(bodyProblems.notJsonType);
+      let value: unknown;
+      try {
+        value = await c.req.json();
+      } catch {
+        throw errors.badBody(bodyProblems.notJson);
+      }
+      const result = schema.safeParse(value);
+      if (!result.success) throw errors.validation(zodDetails(result.error));
+      c.req.addValidatedData('json', result.data);
+      await next();
+    });
+  };
+  return handler;
+};
