@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { CATALOGUE } from './lib/catalogue.js';
 import { formatUsdt, toMicros, type Micros } from './lib/money.js';
 import { describeSpend, pacedCapacity, planRun, type PlanTarget } from './lib/plan.js';
-import { readSettings, type SuiteSettings } from './lib/settings.js';
+import { PUBLIC_SPEC_PATH, readSettings, type SuiteSettings } from './lib/settings.js';
+import { SpecValidator } from './lib/spec-validator.js';
 import { detectTarget } from './lib/target.js';
 
 export interface DryRunTarget extends PlanTarget {
@@ -63,7 +64,8 @@ export function renderDryRun(target: DryRunTarget, cheapestPrice?: Micros): stri
 }
 
 async function cheapestInStock(baseUrl: string, apiKey: string): Promise<Micros | undefined> {
-  const answer = await fetch(`${baseUrl}/api/v1/products`, { headers: { 'X-API-Key': apiKey }, signal: AbortSignal.timeout(10_000) });
+  const { method, path } = SpecValidator.fromFile(PUBLIC_SPEC_PATH).route('listProducts');
+  const answer = await fetch(`${baseUrl}${path}`, { method, headers: { 'X-API-Key': apiKey }, signal: AbortSignal.timeout(10_000) });
   if (!answer.ok) throw new Error(`GET /products answered ${answer.status}`);
   const { products } = (await answer.json()) as { products: { price: number; in_stock: boolean }[] };
   const prices = products.filter((p) => p.in_stock && p.price > 0).map((p) => toMicros(p.price));

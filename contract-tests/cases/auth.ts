@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { BalanceBody } from '../lib/api-types.js';
 import { check, expectAmount, expectAnswer, expectError } from '../lib/assertions.js';
 import { defineCase, type CaseKit } from '../lib/case-kit.js';
 
@@ -40,7 +39,7 @@ export const revokedKey = defineCase('auth.revoked-key', async (kit) => {
   // The account itself is fine: a new key sees the money untouched.
   const { key } = await mock.control.createKey(account.id);
   const res = await account.api.withKey(key).getBalance();
-  expectAmount(expectAnswer<BalanceBody>(res, 200).balance, 5_000_000, 'balance after the refused purchase', 'nothing charged', res);
+  expectAmount(expectAnswer(res, 200).balance, 5_000_000, 'balance after the refused purchase', 'nothing charged', res);
 });
 
 export const suspended = defineCase('auth.suspended', async (kit) => {
@@ -52,7 +51,7 @@ export const suspended = defineCase('auth.suspended', async (kit) => {
   expectError(await account.api.purchase({ product_id: product.id, quantity: 1 }, { free: 'suspended account' }), 403, 'FORBIDDEN');
   await mock.control.reactivate(account.id);
   const res = await account.api.getBalance();
-  expectAmount(expectAnswer<BalanceBody>(res, 200).balance, 5_000_000, 'balance after reactivation', 'nothing charged while suspended', res);
+  expectAmount(expectAnswer(res, 200).balance, 5_000_000, 'balance after reactivation', 'nothing charged while suspended', res);
   const listed = await kit.productOf(account.api, product.id);
   check(listed.stock === 5, `stock of ${product.id}: expected 5 (nothing sold while suspended), got ${listed.stock}`);
 });

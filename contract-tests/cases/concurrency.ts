@@ -1,4 +1,4 @@
-import type { PurchaseBody } from '../lib/api-types.js';
+import type { ApiSchemas } from '../lib/api-client.js';
 import { check, expectAnswer, expectError, expectMicros } from '../lib/assertions.js';
 import { defineCase, freshId } from '../lib/case-kit.js';
 import { formatUsdt } from '../lib/money.js';
@@ -13,7 +13,7 @@ export const idempotentParallel = defineCase('concurrency.idempotent-parallel', 
   const answers = await Promise.all(
     Array.from({ length: parallel }, () => buyer.api.purchase(body, { idempotencyKey: key, cost: buyer.price })),
   );
-  const orders = answers.map((res, i) => expectAnswer<PurchaseBody>(res, 200, `parallel request ${i + 1} of ${parallel}`));
+  const orders = answers.map((res, i) => expectAnswer(res, 200, `parallel request ${i + 1} of ${parallel}`));
   const ids = new Set(orders.map((o) => o.order_id));
   check(ids.size === 1, `${parallel} parallel requests with one Idempotency-Key made ${ids.size} orders: ${[...ids].join(', ')}`);
   check(new Set(orders.map((o) => o.codes.join())).size === 1, 'parallel replays carry different codes');
@@ -32,7 +32,7 @@ export const lowStock = defineCase('concurrency.low-stock', async (kit) => {
   const answers = await Promise.all(
     Array.from({ length: 8 }, () => wallet.api.purchase({ product_id: three.id, quantity: 1 }, { cost: three.price })),
   );
-  const sold = answers.filter((res) => res.status === 200).map((res) => res.body as PurchaseBody);
+  const sold = answers.filter((res) => res.status === 200).map((res) => res.body as ApiSchemas['PurchaseResponse']);
   for (const res of answers.filter((r) => r.status !== 200)) expectError(res, 409, 'OUT_OF_STOCK', 'the stock ran out');
   check(sold.length === 3, `8 parallel purchases on a stock of 3: expected 3 sold, got ${sold.length}`);
   const codes = sold.flatMap((o) => o.codes);

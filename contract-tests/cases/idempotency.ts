@@ -1,4 +1,3 @@
-import type { PurchaseBody } from '../lib/api-types.js';
 import { check, expectAnswer, expectError } from '../lib/assertions.js';
 import { defineCase, freshId, type Buyer } from '../lib/case-kit.js';
 import { formatUsdt } from '../lib/money.js';
@@ -12,7 +11,7 @@ export const retry = defineCase('idempotency.retry', async (kit) => {
   const first = await buy(buyer, 1, buyer.balance, key);
   // The retry is priced like a purchase: a server that charges twice must not overrun the allowance.
   const again = await buyer.api.purchase({ product_id: buyer.product.id, quantity: 1 }, { idempotencyKey: key, cost: buyer.price });
-  const replay = expectAnswer<PurchaseBody>(again, 200, 'a retry with the same Idempotency-Key');
+  const replay = expectAnswer(again, 200, 'a retry with the same Idempotency-Key');
   check(replay.order_id === first.order.order_id, `retry: expected the original order ${first.order.order_id}, got ${replay.order_id}`, again);
   check(replay.codes.join() === first.order.codes.join(), 'retry: the codes differ from the original answer', again);
   check(replay.balance_remaining === first.order.balance_remaining, 'retry: balance_remaining differs from the original answer', again);
@@ -37,7 +36,7 @@ export const expiry = defineCase('idempotency.expiry', async (kit) => {
   const first = await buy(buyer, 1, buyer.balance, key);
   await mock.advance(DAY - 60);
   const stillKnown = await buyer.api.purchase({ product_id: buyer.product.id, quantity: 1 }, { idempotencyKey: key, cost: buyer.price });
-  const replay = expectAnswer<PurchaseBody>(stillKnown, 200, 'a retry after 23 h 59 min');
+  const replay = expectAnswer(stillKnown, 200, 'a retry after 23 h 59 min');
   check(replay.order_id === first.order.order_id, `after 23 h 59 min: expected the original order, got ${replay.order_id}`, stillKnown);
   await mock.advance(120);
   const second = await buy(buyer, 1, first.balance, key);
@@ -68,7 +67,7 @@ export const keyReused = defineCase('idempotency.key-reused', async (kit) => {
     expectError(await buyer.api.purchase(other, { idempotencyKey: key, cost: buyer.price * 2 }), 422, 'IDEMPOTENCY_KEY_REUSED', 'same key, other quantity');
     await mock.control.changeSettings({ idempotency_reuse: 'replay' });
     const replayed = await buyer.api.purchase(other, { idempotencyKey: key, cost: buyer.price * 2 });
-    expectAnswer<PurchaseBody>(replayed, 200, 'idempotency_reuse=replay answers with the original');
+    expectAnswer(replayed, 200, 'idempotency_reuse=replay answers with the original');
     check(replayed.text === first.res.text, 'idempotency_reuse=replay: expected the original answer byte for byte', replayed);
   } finally {
     await mock.control.changeSettings({ idempotency_reuse: original.idempotency_reuse });

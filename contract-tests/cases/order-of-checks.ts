@@ -1,4 +1,3 @@
-import type { PurchaseBody } from '../lib/api-types.js';
 import { check, expectAnswer, expectError } from '../lib/assertions.js';
 import { defineCase, freshId } from '../lib/case-kit.js';
 
@@ -9,11 +8,10 @@ import { defineCase, freshId } from '../lib/case-kit.js';
 export const orderOfChecks = defineCase('checks.order', async (kit) => {
   const mock = kit.requireMock();
   await mock.freshRateWindow();
-  const routing = async (method: string, path: string) =>
-    fetch(`${kit.target.baseUrl}${path}`, { method, signal: AbortSignal.timeout(10_000) });
-  const unknownPath = await routing('GET', '/api/v1/does-not-exist');
+  const anonymous = kit.api.withKey(null);
+  const unknownPath = await anonymous.undeclared('GET', '/does-not-exist');
   check(unknownPath.status === 404, `an unknown path without a key: expected 404 NOT_FOUND before NO_KEY, got ${unknownPath.status}`);
-  const wrongMethod = await routing('DELETE', '/api/v1/balance');
+  const wrongMethod = await anonymous.undeclared('DELETE', kit.publicSpec.operation('getBalance').path);
   check(wrongMethod.status === 405, `a wrong method without a key: expected 405 METHOD_NOT_ALLOWED before NO_KEY, got ${wrongMethod.status}`);
 
   const suspended = await mock.account('10', 'suspended');
@@ -38,9 +36,9 @@ export const orderOfChecks = defineCase('checks.order', async (kit) => {
   const last = await mock.product('1', 1);
   const key = freshId('order');
   const body = { product_id: last.id, quantity: 1 };
-  const first = expectAnswer<PurchaseBody>(await buyer.api.purchase(body, { idempotencyKey: key, cost: last.price }), 200, 'the last unit');
+  const first = expectAnswer(await buyer.api.purchase(body, { idempotencyKey: key, cost: last.price }), 200, 'the last unit');
   const replay = await buyer.api.purchase(body, { idempotencyKey: key, cost: last.price });
-  const again = expectAnswer<PurchaseBody>(replay, 200, 'a replay comes before the stock check');
+  const again = expectAnswer(replay, 200, 'a replay comes before the stock check');
   check(again.order_id === first.order_id, `the replay after selling out must be the original order, got ${again.order_id}`, replay);
 });
 

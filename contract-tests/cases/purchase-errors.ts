@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ApiClient } from '../lib/api-client.js';
-import type { ErrorBody } from '../lib/api-types.js';
+import type { ApiClient, ApiSchemas } from '../lib/api-client.js';
 import { check, expectAmount, expectError, expectMicros } from '../lib/assertions.js';
 import { defineCase, freshId, type CaseKit } from '../lib/case-kit.js';
 import { formatUsdt, times, toMicros, type Micros } from '../lib/money.js';
@@ -44,7 +43,7 @@ async function expectNothingCharged(kit: CaseKit, target: Target): Promise<void>
 }
 
 /** Sandbox decision: the message (or details) names the field. */
-function namesField(kit: CaseKit, error: ErrorBody, field: string | undefined, label: string): void {
+function namesField(kit: CaseKit, error: ApiSchemas['ValidationError'], field: string | undefined, label: string): void {
   if (!kit.mock || !field) return;
   const text = `${error.error} ${(error.details ?? []).map((d) => `${d.path} ${d.message}`).join(' ')}`;
   check(text.includes(field), `${label}: the VALIDATION message should name the field '${field}', got '${error.error}'`);

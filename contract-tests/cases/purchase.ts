@@ -1,8 +1,7 @@
-import type { BalanceBody, PurchaseBody } from '../lib/api-types.js';
 import { check, expectAmount, expectAnswer, expectError } from '../lib/assertions.js';
 import { defineCase, type Buyer, type CaseKit } from '../lib/case-kit.js';
 import { formatUsdt, times, type Micros } from '../lib/money.js';
-import type { ApiResponse } from '../lib/api-client.js';
+import type { ApiResponse, ApiSchemas } from '../lib/api-client.js';
 
 /** Buys and checks the answer: one distinct code per unit, balance_remaining exact. */
 export async function buy(buyer: Buyer, quantity: number, balanceBefore: Micros, idempotencyKey?: string) {
@@ -10,7 +9,7 @@ export async function buy(buyer: Buyer, quantity: number, balanceBefore: Micros,
     { product_id: buyer.product.id, quantity },
     { cost: times(buyer.price, quantity), idempotencyKey },
   );
-  const order = expectAnswer<PurchaseBody>(res, 200, `buying ${quantity} × ${buyer.product.id}`);
+  const order = expectAnswer(res, 200, `buying ${quantity} × ${buyer.product.id}`);
   checkOrder(res, order, quantity);
   const expected = balanceBefore - times(buyer.price, quantity);
   expectAmount(
@@ -23,14 +22,14 @@ export async function buy(buyer: Buyer, quantity: number, balanceBefore: Micros,
   return { res, order, balance: expected };
 }
 
-export function checkOrder(res: ApiResponse, order: PurchaseBody, quantity: number): void {
+export function checkOrder(res: ApiResponse, order: ApiSchemas['PurchaseResponse'], quantity: number): void {
   check(order.codes.length === quantity, `codes: expected ${quantity} (one per unit), got ${order.codes.length}`, res);
   check(new Set(order.codes).size === order.codes.length, 'codes: the same code appears twice in one order', res);
 }
 
 export async function expectBalance(kit: CaseKit, buyer: Buyer, expected: Micros, how: string): Promise<void> {
   const res = await buyer.api.getBalance();
-  expectAmount(expectAnswer<BalanceBody>(res, 200).balance, expected, 'GET /balance', how, res);
+  expectAmount(expectAnswer(res, 200).balance, expected, 'GET /balance', how, res);
 }
 
 export const purchaseOk = defineCase('purchase.ok', async (kit) => {
@@ -41,7 +40,7 @@ export const purchaseOk = defineCase('purchase.ok', async (kit) => {
   if (kit.mock) {
     // Unknown extra fields are ignored (a sandbox decision; the live documentation is silent).
     const res = await buyer.api.purchase({ product_id: buyer.product.id, quantity: 1, note: 'ignored' }, { cost: buyer.price });
-    checkOrder(res, expectAnswer<PurchaseBody>(res, 200, 'an unknown extra field is ignored'), 1);
+    checkOrder(res, expectAnswer(res, 200, 'an unknown extra field is ignored'), 1);
   }
 });
 

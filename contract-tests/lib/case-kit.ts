@@ -6,11 +6,10 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient, type ClientDeps, type Waiter } from './api-client.js';
-import type { BalanceBody, ProductBody, ProductListBody } from './api-types.js';
+import { ApiClient, type ApiSchemas, type ClientDeps, type Waiter } from './api-client.js';
 import { CaseFailure, expectAnswer } from './assertions.js';
 import type { CaseEntry } from './catalogue.js';
-import { ControlClient, type ControlSettings } from './control-client.js';
+import { ControlClient, type ControlSchemas } from './control-client.js';
 import { formatUsdt, parseUsdt, times, toMicros, type Micros } from './money.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import type { Ledger } from './run-ledger.js';
@@ -56,7 +55,7 @@ export interface Buyer {
   api: ApiClient;
   /** The mock account id; null on a live target. */
   accountId: string | null;
-  product: ProductBody;
+  product: ApiSchemas['Product'];
   price: Micros;
   /** The balance when the case started. */
   balance: Micros;
@@ -89,7 +88,7 @@ export class MockTools {
     await this.control.advanceClock(seconds);
   }
 
-  settings(): Promise<ControlSettings> {
+  settings(): Promise<ControlSchemas['Settings']> {
     return this.control.settings();
   }
 
@@ -188,14 +187,14 @@ export class CaseKit {
   }
 
   async balanceOf(api: ApiClient): Promise<Micros> {
-    return toMicros(expectAnswer<BalanceBody>(await api.getBalance(), 200, 'reading the balance').balance);
+    return toMicros(expectAnswer(await api.getBalance(), 200, 'reading the balance').balance);
   }
 
-  async productsOf(api: ApiClient): Promise<ProductBody[]> {
-    return expectAnswer<ProductListBody>(await api.listProducts(), 200, 'reading the products').products;
+  async productsOf(api: ApiClient): Promise<ApiSchemas['Product'][]> {
+    return expectAnswer(await api.listProducts(), 200, 'reading the products').products;
   }
 
-  async productOf(api: ApiClient, id: string): Promise<ProductBody> {
+  async productOf(api: ApiClient, id: string): Promise<ApiSchemas['Product']> {
     const product = (await this.productsOf(api)).find((p) => p.id === id);
     if (!product) throw new CaseFailure(`product ${id} is missing from GET /products`);
     return product;

@@ -4,7 +4,7 @@
  * The sweep test holds it against spec/openapi.yaml; the dry run and the summary read it.
  * Case bodies live in cases/*.ts and refer to these ids.
  */
-import type { OperationId } from './api-types.js';
+import type { OperationId } from './api-client.js';
 
 /** An answer a case provokes and checks. `operation` '*' is any path (routing errors). */
 export interface Outcome {

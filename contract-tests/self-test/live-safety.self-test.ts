@@ -83,7 +83,7 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
   }
 
   it('the client refuses a purchase over the allowance before sending it', async () => {
-    const { key, account } = await control.createAccount({ balance: '5' });
+    const { key, account } = await control.createAccount({ balance: '5', status: 'active' });
     const product = `ct-budget-${Date.now().toString(36)}`;
     await control.putProduct(product, { name: 'Budget test', price: '0.4', stock: 10 });
     const { kit, ledger } = liveKit('purchase.ok', liveTarget(target.baseUrl, key, 1_000_000), { now: Date.now, sleep: async () => {} });
@@ -142,7 +142,7 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
   }
 
   it('a whole run posing as live, without AI_MARKET_ALLOW_SPEND, spends nothing and says why cases were skipped', { timeout: 120_000 }, async () => {
-    const { key, account } = await control.createAccount({ balance: '5' });
+    const { key, account } = await control.createAccount({ balance: '5', status: 'active' });
     const { code, output, summary } = await withRaisedLimit(() => runPosingAsLive(key));
     expect(code, output).toBe(0);
     expect(summary.target?.kind).toBe('live');
@@ -162,7 +162,7 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
   });
 
   it('a whole run posing as live, with AI_MARKET_ALLOW_SPEND, spends within it and books every cent', { timeout: 120_000 }, async () => {
-    const { key, account } = await control.createAccount({ balance: '5' });
+    const { key, account } = await control.createAccount({ balance: '5', status: 'active' });
     const { state } = await accountState(account.id);
     const cheapest = Math.min(...state.products.filter((p) => p.in_stock && p.price > 0).map((p) => toMicros(p.price)));
     const allowance: Micros = Math.floor(cheapest * 2.5);
