@@ -7,18 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from './test-support/spawn-server.js';
+import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'serve-restart-'));
 const db = join(dir, 'state', 'sandbox.sqlite');
-const started: SpawnedServer[] = [];
+const started: SpawnedSandbox[] = [];
 afterAll(() => {
   for (const server of started) server.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const start = async () => {
-  const server = await spawnServer({ db });
+  const server = await spawnSandbox({ db });
   started.push(server);
   return server;
 };
