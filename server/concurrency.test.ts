@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
-import { statusCounts, type SandboxState } from './test-support/answers.js';
-import { createTestApp, type TestApp } from './test-support/test-app.js';
+import { createTestApp, statusCounts, type SandboxState, type TestApp } from './test-support/test-app.js';
 
 async function sandbox(rateLimit = 100_000): Promise<TestApp> {
   const t = createTestApp();

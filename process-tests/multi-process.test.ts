@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
-import { readAnswer, statusCounts, type Answer, type SandboxState } from './test-support/answers.js';
 import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
+import { readAnswer, statusCounts, type Answer, type SandboxState } from '../server/test-support/test-app.js';
 
 
 let dir: string;
