@@ -8,7 +8,7 @@
  *   npx tsx contract-tests/dry-run.ts [--probe]
  */
 import { pathToFileURL } from 'node:url';
-import { CATALOGUE } from './lib/catalogue.js';
+import { CASES } from './cases/index.js';
 import { formatUsdt, toMicros, type Micros } from './lib/money.js';
 import { describeSpend, pacedCapacity, planRun, type PlanTarget } from './lib/plan.js';
 import { PUBLIC_SPEC_PATH, readSettings, type SuiteSettings } from './lib/settings.js';
@@ -27,7 +27,7 @@ const duration = (seconds: number): string =>
 
 /** The text of the dry run for a target; `cheapestPrice` prices the spending cases when known. */
 export function renderDryRun(target: DryRunTarget, cheapestPrice?: Micros): string {
-  const plan = planRun(CATALOGUE, target, cheapestPrice);
+  const plan = planRun(CASES, target, cheapestPrice);
   const live = target.kind === 'live';
   const lines = [
     'AI-Market contract suite — dry run (nothing was sent to /api/v1)',

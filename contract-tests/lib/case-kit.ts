@@ -8,7 +8,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, type ApiSchemas, type ClientDeps, type Waiter } from './api-client.js';
 import { CaseFailure, expectAnswer } from './assertions.js';
-import type { CaseEntry } from './catalogue.js';
+import type { ContractCase } from './contract-case.js';
 import { ControlClient, type ControlSchemas } from './control-client.js';
 import { formatUsdt, parseUsdt, times, toMicros, type Micros } from './money.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
@@ -24,14 +24,6 @@ export class CaseSkip extends Error {
     super(reason);
   }
 }
-
-export interface ContractCase {
-  id: string;
-  run(kit: CaseKit): Promise<void>;
-}
-
-/** @example export const balanceOk = defineCase('balance.ok', async (kit) => { ... }); */
-export const defineCase = (id: string, run: (kit: CaseKit) => Promise<void>): ContractCase => ({ id, run });
 
 export interface KitDeps {
   target: TargetInfo;
@@ -101,10 +93,12 @@ export class MockTools {
 
 /**
  * @example
- *   const kit = new CaseKit(catalogueEntry('balance.ok'), deps);
+ *   const kit = new CaseKit(caseById('balance.ok'), deps);
  *   const buyer = await kit.buyer({ mock: { balance: '10', price: '1', stock: 5 }, units: 1 });
  */
 export class CaseKit {
+  /** The case this kit serves (one kit per case run). */
+  readonly case: ContractCase;
   readonly target: TargetInfo;
   /** A client with the live account's key (no key on the mock: use a buyer or mock.account). */
   readonly api: ApiClient;
@@ -115,10 +109,8 @@ export class CaseKit {
   readonly #ledger: Ledger;
   readonly #log: (line: string) => void;
 
-  constructor(
-    readonly entry: CaseEntry,
-    deps: KitDeps,
-  ) {
+  constructor(contractCase: ContractCase, deps: KitDeps) {
+    this.case = contractCase;
     this.target = deps.target;
     this.clock = deps.clock ?? realClock;
     this.publicSpec = deps.publicSpec;
@@ -161,16 +153,16 @@ export class CaseKit {
   }
 
   log(line: string): void {
-    this.#log(`${this.entry.id}: ${line}`);
+    this.#log(`${this.case.id}: ${line}`);
   }
 
   skip(reason: string): never {
     throw new CaseSkip(reason);
   }
 
-  /** The mock's tools; fails the case when called against a live target (a catalogue mistake). */
+  /** The mock's tools; fails the case when called against a live target (a case that should say mockOnly). */
   requireMock(): MockTools {
-    if (!this.mock) throw new CaseFailure(`${this.entry.id} needs the mock's control API; mark it mockOnly in the catalogue`);
+    if (!this.mock) throw new CaseFailure(`${this.case.id} needs the mock's control API; give it a mockOnly reason`);
     return this.mock;
   }
 
@@ -213,7 +205,7 @@ export class CaseKit {
     }
     const balance = await this.balanceOf(this.api);
     const products = await this.productsOf(this.api);
-    const units = Math.max(spec.units, this.entry.spendUnits ?? 0);
+    const units = Math.max(spec.units, this.case.spendUnits ?? 0);
     const allowance = this.allowanceLeft() ?? 0;
     const candidates = products
       .filter((p) => p.in_stock && p.stock >= (spec.minStock ?? spec.units) && p.price > 0)
@@ -237,7 +229,7 @@ export class CaseKit {
     mkdirSync(this.target.reportsDir, { recursive: true });
     appendFileSync(
       join(this.target.reportsDir, 'live-purchases.jsonl'),
-      `${JSON.stringify({ at: new Date().toISOString(), case: this.entry.id, ...order })}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), case: this.case.id, ...order })}\n`,
     );
   }
 }

@@ -2,8 +2,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { caseById } from '../cases/index.js';
 import { CaseKit } from '../lib/case-kit.js';
-import { catalogueEntry } from '../lib/catalogue.js';
 import type { Micros } from '../lib/money.js';
 import type { Clock } from '../lib/pacer.js';
 import { memoryLedger, type Ledger } from '../lib/run-ledger.js';
@@ -33,6 +33,6 @@ export function liveTarget(baseUrl: string, apiKey: string, allowSpend: Micros):
 }
 
 export function liveKit(caseId: string, target: TargetInfo, clock: Clock, ledger: Ledger = memoryLedger(target.allowSpend)) {
-  const kit = new CaseKit(catalogueEntry(caseId), { target, publicSpec, controlSpec, ledger, clock, log: () => {} });
+  const kit = new CaseKit(caseById(caseId), { target, publicSpec, controlSpec, ledger, clock, log: () => {} });
   return { kit, ledger };
 }
