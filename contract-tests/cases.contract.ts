@@ -37,13 +37,14 @@ for (const contractCase of CASES) {
   contractTest(
     `[${contractCase.id}] ${contractCase.title}`,
     { meta: { contractCase: { id: contractCase.id, covers: contractCase.covers } }, timeout: timeoutFor(contractCase, target) },
-    async ({ kit, skip }) => {
+    async ({ kit, skip, task }) => {
       const decision = decide(contractCase, target);
       if (!decision.run) {
         console.log(`[contract] skip ${contractCase.id}: ${decision.reason}`);
         skip(decision.reason);
       }
-      const { skipped } = await playCase(kit);
+      const { skipped, requests } = await playCase(kit);
+      task.meta.contractCase!.requests = requests;
       if (skipped !== undefined) {
         console.log(`[contract] skip ${contractCase.id}: ${skipped}`);
         skip(skipped);

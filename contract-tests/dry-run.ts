@@ -45,7 +45,7 @@ export function renderDryRun(target: DryRunTarget, cheapestPrice?: Micros): stri
     const units = live ? (row.entry.spendUnits ?? 0) : 0;
     const spend = !row.decision.run || units === 0 ? '-' : row.maxSpend !== undefined ? `${formatUsdt(row.maxSpend)} USDT` : `${units} units`;
     lines.push(
-      `  ${row.entry.id.padEnd(34)} ${(row.decision.run ? String(row.entry.requests) : '-').padStart(8)} ${spend.padStart(14)}  ` +
+      `  ${row.entry.id.padEnd(34)} ${(row.decision.run ? String(row.requests) : '-').padStart(8)} ${spend.padStart(14)}  ` +
         (row.decision.run ? 'run' : `skip: ${row.decision.reason}`),
     );
   }

@@ -48,7 +48,7 @@ export const authCases: readonly ContractCase[] = [
       { operation: 'getBalance', status: 401, code: 'INVALID_KEY' },
       { operation: 'purchase', status: 401, code: 'INVALID_KEY' },
     ],
-    requests: 3,
+    requests: 4,
     mockOnly: 'needs a revoked key, which only the store bot can make',
     run: async (kit) => {
       const mock = kit.requireMock();
@@ -69,7 +69,7 @@ export const authCases: readonly ContractCase[] = [
     id: 'auth.suspended',
     title: 'a suspended account: 403 FORBIDDEN on every endpoint, nothing charged',
     covers: everyOperation(403, 'FORBIDDEN'),
-    requests: 4,
+    requests: 5,
     mockOnly: 'needs a suspended account, which only the store can make',
     run: async (kit) => {
       const mock = kit.requireMock();

@@ -16,9 +16,11 @@ export const balanceCases: readonly ContractCase[] = [
       const funded = await kit.mock.account('12.345678');
       const res = await funded.api.getBalance();
       expectAmount(expectAnswer(res, 200).balance, 12_345_678, 'balance', 'the wallet holds 12.345678', res);
-      const empty = await kit.mock.account('0');
-      const zero = await empty.api.getBalance();
-      expectAmount(expectAnswer(zero, 200).balance, 0, 'balance of an empty wallet', '', zero);
+      await kit.onMock(async (mock) => {
+        const empty = await mock.account('0');
+        const zero = await empty.api.getBalance();
+        expectAmount(expectAnswer(zero, 200).balance, 0, 'balance of an empty wallet', '', zero);
+      });
     },
   },
 ];

@@ -11,7 +11,7 @@ export const idempotencyCases: readonly ContractCase[] = [
     id: 'idempotency.retry',
     title: 'same Idempotency-Key, same body: the same order, one charge, stock taken once',
     covers: [{ operation: 'purchase', status: 200 }],
-    requests: 6,
+    requests: 5,
     spendUnits: 2,
     run: async (kit) => {
       const buyer = await kit.buyer({ mock: { balance: '10', price: '1.5', stock: 5 }, units: 1 });
@@ -24,17 +24,18 @@ export const idempotencyCases: readonly ContractCase[] = [
       check(replay.codes.join() === first.order.codes.join(), 'retry: the codes differ from the original answer', again);
       check(replay.balance_remaining === first.order.balance_remaining, 'retry: balance_remaining differs from the original answer', again);
       await expectBalance(kit, buyer, first.balance, `charged once: ${formatUsdt(buyer.balance)} − ${formatUsdt(buyer.price)}`);
-      if (!kit.mock) return;
-      // Sandbox decisions beyond the live documentation: the stored answer byte for byte, marked as a replay.
-      check(again.text === first.res.text, 'retry: the body is not byte-for-byte the original', again);
-      check(first.res.headers.get('idempotent-replayed') === null, 'the first answer must not say Idempotent-Replayed', first.res);
-      check(again.headers.get('idempotent-replayed') === 'true', 'the replay must carry Idempotent-Replayed: true', again);
-      const product = await kit.productOf(buyer.api, buyer.product.id);
-      check(product.stock === buyer.product.stock - 1, `stock taken once: expected ${buyer.product.stock - 1}, got ${product.stock}`);
-      // The key belongs to one account: another account using it buys for itself.
-      const other = await kit.mock.account('10');
-      const theirs = await buy({ ...buyer, api: other.api, accountId: other.id }, 1, 10_000_000, key);
-      check(theirs.order.order_id !== first.order.order_id, 'another account with the same Idempotency-Key got the first account\'s order');
+      await kit.onMock(async (mock) => {
+        // Sandbox decisions beyond the live documentation: the stored answer byte for byte, marked as a replay.
+        check(again.text === first.res.text, 'retry: the body is not byte-for-byte the original', again);
+        check(first.res.headers.get('idempotent-replayed') === null, 'the first answer must not say Idempotent-Replayed', first.res);
+        check(again.headers.get('idempotent-replayed') === 'true', 'the replay must carry Idempotent-Replayed: true', again);
+        const product = await kit.productOf(buyer.api, buyer.product.id);
+        check(product.stock === buyer.product.stock - 1, `stock taken once: expected ${buyer.product.stock - 1}, got ${product.stock}`);
+        // The key belongs to one account: another account using it buys for itself.
+        const other = await mock.account('10');
+        const theirs = await buy({ ...buyer, api: other.api, accountId: other.id }, 1, 10_000_000, key);
+        check(theirs.order.order_id !== first.order.order_id, 'another account with the same Idempotency-Key got the first account\'s order');
+      });
     },
   },
   {
@@ -65,7 +66,7 @@ export const idempotencyCases: readonly ContractCase[] = [
       { operation: 'purchase', status: 402, code: 'INSUFFICIENT_BALANCE' },
       { operation: 'purchase', status: 200 },
     ],
-    requests: 3,
+    requests: 4,
     mockOnly: 'needs a top-up between the two tries, which only the store bot can do',
     run: async (kit) => {
       const mock = kit.requireMock();
@@ -82,7 +83,7 @@ export const idempotencyCases: readonly ContractCase[] = [
     id: 'idempotency.key-reused',
     title: 'same Idempotency-Key, other body: 422 IDEMPOTENCY_KEY_REUSED (or a replay when so configured)',
     covers: [{ operation: 'purchase', status: 422, code: 'IDEMPOTENCY_KEY_REUSED' }],
-    requests: 4,
+    requests: 5,
     mockOnly: 'IDEMPOTENCY_KEY_REUSED is a mock extension the live API does not promise',
     run: async (kit) => {
       const mock = kit.requireMock();

@@ -45,11 +45,11 @@ export const purchaseCases: readonly ContractCase[] = [
       const quantity = kit.isLive ? 1 : 2;
       const { balance } = await buy(buyer, quantity, buyer.balance);
       await expectBalance(kit, buyer, balance, `${formatUsdt(buyer.balance)} before, ${quantity} × ${formatUsdt(buyer.price)} bought`);
-      if (kit.mock) {
+      await kit.onMock(async () => {
         // Unknown extra fields are ignored (a sandbox decision; the live documentation is silent).
         const res = await buyer.api.purchase({ product_id: buyer.product.id, quantity: 1, note: 'ignored' }, { cost: buyer.price });
         checkOrder(res, expectAnswer(res, 200, 'an unknown extra field is ignored'), 1);
-      }
+      });
     },
   },
   {
@@ -78,7 +78,7 @@ export const purchaseCases: readonly ContractCase[] = [
       { operation: 'purchase', status: 200 },
       { operation: 'purchase', status: 402, code: 'INSUFFICIENT_BALANCE' },
     ],
-    requests: 13,
+    requests: 16,
     mockOnly: 'needs a wallet holding exactly 1.00 USDT',
     run: async (kit) => {
       const mock = kit.requireMock();
@@ -135,16 +135,18 @@ export const purchaseCases: readonly ContractCase[] = [
         return;
       }
       check(after.stock === before - sold, `stock of ${after.id}: expected ${before - sold} (${before} − ${sold}), got ${after.stock}`);
-      const rest = await buy(buyer, after.stock, balance);
-      const empty = await kit.productOf(buyer.api, buyer.product.id);
-      check(empty.stock === 0 && !empty.in_stock, `after selling every code: expected stock 0, in_stock false, got ${empty.stock}, ${empty.in_stock}`);
-      expectError(
-        await buyer.api.purchase({ product_id: buyer.product.id, quantity: 1 }, { free: 'sold out' }),
-        409,
-        'OUT_OF_STOCK',
-        'every code is sold',
-      );
-      check(new Set([...codes, ...rest.order.codes]).size === 10, 'ten units sold must be ten distinct codes');
+      await kit.onMock(async () => {
+        const rest = await buy(buyer, after.stock, balance);
+        const empty = await kit.productOf(buyer.api, buyer.product.id);
+        check(empty.stock === 0 && !empty.in_stock, `after selling every code: expected stock 0, in_stock false, got ${empty.stock}, ${empty.in_stock}`);
+        expectError(
+          await buyer.api.purchase({ product_id: buyer.product.id, quantity: 1 }, { free: 'sold out' }),
+          409,
+          'OUT_OF_STOCK',
+          'every code is sold',
+        );
+        check(new Set([...codes, ...rest.order.codes]).size === 10, 'ten units sold must be ten distinct codes');
+      });
     },
   },
 ];

@@ -32,6 +32,11 @@ export interface ClientDeps {
   pacer: Pacer | null;
   waiter: Waiter;
   log?: (line: string) => void;
+  /**
+   * Called once for each request a caller asks for (not for the client's own retry after an
+   * unasked-for 429, which the ledger counts apart): the case kit counts a case's requests.
+   */
+  onRequest?: () => void;
   /** Called with every new live order, so bought codes are not lost. */
   onOrder?: (order: { orderId: string; productId: string; quantity: number; codes: string[] }) => void;
   requestTimeoutMs?: number;
@@ -154,6 +159,7 @@ export class ApiClient {
    */
   async undeclared(method: string, path: string, options: CallOptions = {}): Promise<UndeclaredResponse> {
     const fullPath = `${this.deps.validator.basePath()}${path}`;
+    this.deps.onRequest?.();
     const answer = await this.#fetch(method, fullPath, {}, undefined, options);
     return { method, path: fullPath, status: answer.status, headers: answer.headers, text: await answer.text() };
   }
@@ -188,6 +194,7 @@ export class ApiClient {
   ): Promise<ApiResponse<O>> {
     // Method and path come from spec/openapi.yaml: the first server's path (/api/v1) and the operation's.
     const { method, path } = this.deps.validator.route(operation);
+    this.deps.onRequest?.();
     const retries = options.retryOn429 === false ? 0 : 2;
     for (let attempt = 0; ; attempt++) {
       const answer = await this.#fetch(method, path, extraHeaders, payload, options);

@@ -4,6 +4,7 @@
  * target it works with the given account and derives preconditions from the API, skipping with
  * a reason when the store cannot provide them.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiClient, type ApiSchemas, type ClientDeps, type Waiter } from './api-client.js';
@@ -52,6 +53,9 @@ export interface Buyer {
   /** The balance when the case started. */
   balance: Micros;
 }
+
+/** Set while a case runs its mock-only extras (kit.onMock): their requests are not counted. */
+const mockExtras = new AsyncLocalStorage<true>();
 
 let idCounter = 0;
 const runTag = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -108,6 +112,8 @@ export class CaseKit {
   readonly publicSpec: SpecValidator;
   readonly #ledger: Ledger;
   readonly #log: (line: string) => void;
+  #requestsSent = 0;
+  #rateLimit: Promise<{ limit: number; window: number }> | undefined;
 
   constructor(contractCase: ContractCase, deps: KitDeps) {
     this.case = contractCase;
@@ -142,6 +148,9 @@ export class CaseKit {
       pacer: this.pacer,
       waiter,
       log: this.#log,
+      onRequest: () => {
+        if (!mockExtras.getStore()) this.#requestsSent += 1;
+      },
       onOrder: live ? (order) => this.#keepLiveOrder(order) : undefined,
     };
     this.api = new ApiClient(clientDeps, live ? this.target.apiKey : null);
@@ -158,6 +167,36 @@ export class CaseKit {
 
   skip(reason: string): never {
     throw new CaseSkip(reason);
+  }
+
+  /**
+   * Public-API requests the case has sent through its clients, mock-only extras (onMock) left out:
+   * what it would have sent on a live target. The case's `requests` must cover it.
+   */
+  get requestsSent(): number {
+    return this.#requestsSent;
+  }
+
+  /**
+   * Mock-only extras: runs `extra` on the mock, and nothing on a live target (resolves undefined).
+   * The public-API requests it sends are not counted against the case's `requests`, which is what
+   * the case sends on a live target.
+   *
+   * @example
+   *   await kit.onMock(async (mock) => { ...checks the live API does not promise... });
+   */
+  async onMock<T>(extra: (mock: MockTools) => Promise<T>): Promise<T | undefined> {
+    const mock = this.mock;
+    if (!mock) return undefined;
+    return mockExtras.run(true, () => extra(mock));
+  }
+
+  /** The rate limit the case meets: the mock's settings, or on live the limit the client paces under. */
+  rateLimit(): Promise<{ limit: number; window: number }> {
+    this.#rateLimit ??= this.mock
+      ? this.mock.settings().then((s) => ({ limit: s.rate_limit, window: s.rate_window_seconds }))
+      : Promise.resolve({ limit: this.target.paceLimit, window: this.target.paceWindowSeconds });
+    return this.#rateLimit;
   }
 
   /** The mock's tools; fails the case when called against a live target (a case that should say mockOnly). */

@@ -4,6 +4,7 @@
  * registration (cases.contract.ts), the sweep, the dry run, the summary and the self-tests read.
  */
 import type { OperationId, ApiSchemas } from './api-client.js';
+import { CaseFailure } from './assertions.js';
 import { CaseSkip, type CaseKit } from './case-kit.js';
 
 /** An answer a case provokes and checks. `operation` '*' is any path (routing errors). */
@@ -33,8 +34,13 @@ export interface ContractCase {
   title: string;
   /** The operations, statuses and error codes it checks; the sweep holds them against the spec. */
   covers: readonly Outcome[];
-  /** Most public API requests it sends on a live target. */
-  requests: number;
+  /**
+   * Most public-API requests it sends on a live target (a mock-only case: on the mock, where alone
+   * it runs); a function of the rate limit (requests per window) for a case that fills a window.
+   * The dry run and the live pacing plan with it; the kit counts what the case sends and fails the
+   * case when it sends more (see contract-tests/README.md, "Request counts").
+   */
+  requests: number | ((rateLimit: number) => number);
   /** Why it cannot run against the live API (state only the store's bot can make, a mock extension…). */
   mockOnly?: string;
   /** Worst-case units of the chosen product it may pay for on a live target (0: free). */
@@ -52,6 +58,13 @@ export interface ContractCase {
 export interface CaseMeta {
   id: string;
   covers: readonly Outcome[];
+  /** Written once the body has run: public-API requests counted, and the most it declares. */
+  requests?: RequestCount;
+}
+
+export interface RequestCount {
+  sent: number;
+  allowed: number;
 }
 
 declare module 'vitest' {
@@ -64,15 +77,32 @@ declare module 'vitest' {
 export const everyOperation = (status: number, code: ApiSchemas['ErrorCode']): Outcome[] =>
   (['getBalance', 'listProducts', 'purchase'] as const satisfies readonly OperationId[]).map((operation) => ({ operation, status, code }));
 
+/** The case's request budget under a rate limit of `rateLimit` requests per window. */
+export const requestsOf = (contractCase: Pick<ContractCase, 'requests'>, rateLimit: number): number =>
+  typeof contractCase.requests === 'function' ? contractCase.requests(rateLimit) : contractCase.requests;
+
 export const outcomeKey = (o: { operation: string; status: number; code?: string }): string => `${o.operation} ${o.status}${o.code ? ` ${o.code}` : ''}`;
 
-/** Runs a case body on a kit; resolves to the reason when the body found it cannot run here. */
-export async function playCase(kit: CaseKit): Promise<{ skipped?: string }> {
+/**
+ * Runs a case body on a kit and holds it to its declared `requests`: a case that sent more
+ * public-API requests than it declares fails, on every target, also when it skipped halfway.
+ * Resolves to the skip reason (if the body found it cannot run here) and the count.
+ */
+export async function playCase(kit: CaseKit): Promise<{ skipped?: string; requests: RequestCount }> {
+  let skipped: string | undefined;
   try {
     await kit.case.run(kit);
-    return {};
   } catch (error) {
     if (!(error instanceof CaseSkip)) throw error;
-    return { skipped: error.reason };
+    skipped = error.reason;
   }
+  const rateLimit = typeof kit.case.requests === 'function' ? (await kit.rateLimit()).limit : 0;
+  const requests = { sent: kit.requestsSent, allowed: requestsOf(kit.case, rateLimit) };
+  if (requests.sent > requests.allowed) {
+    throw new CaseFailure(
+      `${kit.case.id} sent ${requests.sent} public-API requests${kit.isLive ? '' : ' (mock-only extras not counted)'} ` +
+        `but declares at most ${requests.allowed}: correct its \`requests\` in contract-tests/cases/`,
+    );
+  }
+  return { skipped, requests };
 }

@@ -2,7 +2,7 @@
  * Which cases run against a target, and why the others do not. The test wrapper, the dry run and
  * the live-safety self-tests all decide through `decide`, so what the dry run promises is what runs.
  */
-import type { ContractCase } from './contract-case.js';
+import { requestsOf, type ContractCase } from './contract-case.js';
 import { formatUsdt, times, type Micros } from './money.js';
 import type { TargetInfo } from './target.js';
 
@@ -33,6 +33,8 @@ export function decide(entry: CasePlan, target: PlanTarget): Decision {
 export interface PlanRow {
   entry: CasePlan;
   decision: Decision;
+  /** Most public-API requests it sends (under the limit the client paces at). */
+  requests: number;
   /** Worst-case spend in micros, when the cheapest price is known. */
   maxSpend: Micros | undefined;
 }
@@ -53,7 +55,7 @@ export const pacedCapacity = (limit: number): number => Math.max(1, limit - Math
 /** Generous on live (pacing waits are real), tight on the mock. */
 export function timeoutFor(entry: CasePlan, target: Pick<TargetInfo, 'kind' | 'paceLimit' | 'paceWindowSeconds'>): number {
   if (target.kind === 'mock') return 30_000;
-  const windows = Math.ceil(entry.requests / pacedCapacity(target.paceLimit)) + 1;
+  const windows = Math.ceil(requestsOf(entry, target.paceLimit) / pacedCapacity(target.paceLimit)) + 1;
   return (windows * (target.paceWindowSeconds + 1) + (entry.waitSeconds ?? 0) + 60) * 1000;
 }
 
@@ -70,10 +72,15 @@ export function planRun(
   const rows = entries.map((entry) => {
     const decision = decide(entry, target);
     const units = decision.run && target.kind === 'live' ? (entry.spendUnits ?? 0) : 0;
-    return { entry, decision, maxSpend: cheapestPrice === undefined ? undefined : times(cheapestPrice, units) };
+    return {
+      entry,
+      decision,
+      requests: requestsOf(entry, target.paceLimit),
+      maxSpend: cheapestPrice === undefined ? undefined : times(cheapestPrice, units),
+    };
   });
   const running = rows.filter((r) => r.decision.run);
-  const requests = running.reduce((sum, r) => sum + r.entry.requests, 0);
+  const requests = running.reduce((sum, r) => sum + r.requests, 0);
   const spendUnits = target.kind === 'live' ? running.reduce((sum, r) => sum + (r.entry.spendUnits ?? 0), 0) : 0;
   let seconds = 0;
   if (target.kind === 'live') {

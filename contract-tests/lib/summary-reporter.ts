@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import { outcomeKey, type Outcome } from './contract-case.js';
+import { outcomeKey, type Outcome, type RequestCount } from './contract-case.js';
 import { LEDGER_FILE, TARGET_FILE } from './global-setup.js';
 import { formatUsdt } from './money.js';
 import type { LedgerState } from './run-ledger.js';
@@ -19,6 +19,8 @@ export interface CaseResult {
   state: State;
   /** The skip reason or the first line of the failure. */
   note: string;
+  /** Public-API requests it sent (mock-only extras left out) and the most it declares, once its body ran. */
+  requests?: RequestCount;
 }
 
 export interface SummaryData {
@@ -56,7 +58,7 @@ export function collectResults(testModules: ReadonlyArray<TestModule>): {
           : result.state === 'failed'
             ? (result.errors[0]?.message ?? 'failed').split('\n')[0]!
             : '';
-      cases.push({ id: meta.id, state, note, covers: meta.covers });
+      cases.push({ id: meta.id, state, note, covers: meta.covers, ...(meta.requests ? { requests: meta.requests } : {}) });
     }
   }
   return { cases, other };
