@@ -1,9 +1,12 @@
 /**
  * The one way to start a real `serve` process: the suite's own mock (global setup), the server's
- * process-level tests and the benchmark all come here. In the repository it runs the sources
- * (`node_modules/.bin/tsx cli/main.ts serve`); in an installed package, where tsx and the sources
- * are absent, the build (`node dist/cli/main.js serve`). The server listens on a port it picks
- * itself (`--port 0`) and is ready once its banner names that port.
+ * process-level tests and the benchmark all come here. In the repository it runs the sources with
+ * tsx (`node --import tsx cli/main.ts serve`); in an installed package, where tsx and the sources
+ * are absent, the build (`node dist/cli/main.js serve`). Either way the spawned process is the
+ * server itself, on the Node that runs the caller: the tsx command would sit in between and relay
+ * signals, and it SIGKILLs the server and exits 143 when the server has not acknowledged a relayed
+ * signal within 30 ms, which a loaded machine does not always manage. The server listens on a
+ * port it picks itself (`--port 0`) and is ready once its banner names that port.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -38,18 +41,19 @@ export interface SpawnedSandbox {
   output(): string;
   /** Sends the signal (SIGTERM by default) and resolves with the exit code; rejects after timeoutMs. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
-  /** SIGKILLs the process group (tsx and the server under it) if it still runs. For cleanup. */
+  /** SIGKILLs the process group if the server still runs. For cleanup. */
   kill(): void;
 }
 
-/** The command that runs `serve` from a package root: the sources with tsx when present, else the build. */
-export function serveCommand(root: string): { command: string; args: string[] } {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+/** The arguments for `node` that run `serve` from a package root: the sources with tsx when present, else the build. */
+export function serveArgs(root: string): string[] {
+  const tsx = join(root, 'node_modules', 'tsx', 'package.json');
   const sources = join(root, 'cli', 'main.ts');
-  if (existsSync(tsx) && existsSync(sources)) return { command: tsx, args: [sources, 'serve'] };
+  // `--import tsx` resolves from the working directory, which is the root.
+  if (existsSync(tsx) && existsSync(sources)) return ['--import', 'tsx', sources, 'serve'];
   const build = join(root, 'dist', 'cli', 'main.js');
-  if (existsSync(build)) return { command: process.execPath, args: [build, 'serve'] };
-  throw new Error(`cannot start the sandbox: neither ${sources} with ${tsx} nor ${build} exists (run npm run build)`);
+  if (existsSync(build)) return [build, 'serve'];
+  throw new Error(`cannot start the sandbox: neither ${sources} with tsx nor ${build} exists (run npm run build)`);
 }
 
 /**
@@ -64,16 +68,15 @@ export function serveCommand(root: string): { command: string; args: string[] } 
  */
 export async function spawnSandbox(options: SandboxOptions = {}): Promise<SpawnedSandbox> {
   const root = options.root ?? PROJECT_ROOT;
-  const { command, args } = serveCommand(root);
   const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('AI_MARKET_MOCK_'));
   const child = spawn(
-    command,
-    [...args, '--host', '127.0.0.1', '--port', '0', '--db', options.db ?? ':memory:', ...(options.args ?? [])],
+    process.execPath,
+    [...serveArgs(root), '--host', '127.0.0.1', '--port', '0', '--db', options.db ?? ':memory:', ...(options.args ?? [])],
     {
       cwd: root,
       env: { ...Object.fromEntries(inherited), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so kill() also reaches the node process tsx starts.
+      // Its own process group, so kill() also reaches anything it starts.
       detached: true,
     },
   );
@@ -94,7 +97,6 @@ export async function spawnSandbox(options: SandboxOptions = {}): Promise<Spawne
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<number | null> => {
     if (!running()) return child.exitCode;
-    // To the child only: tsx relays it to the server and exits with the server's code.
     child.kill(signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
