@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { spawnServer, type SpawnedServer } from '../server/test-support/spawn-server.js';
+import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
 import { runLoad, type LoadResult } from './load-loop.js';
 
 const { values } = parseArgs({
@@ -84,7 +84,7 @@ function printTable(results: { name: string; result: LoadResult }[]) {
 
 async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'ai-market-bench-'));
-  let server: SpawnedServer | undefined;
+  let server: SpawnedSandbox | undefined;
   const stopOnSignal = () => {
     server?.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -94,7 +94,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', stopOnSignal);
   try {
     // A limit far above what the run sends, and a 1 s window so the table of counted requests stays small.
-    server = await spawnServer({ db: join(dir, 'bench.sqlite'), args: ['--rate-limit', '100000', '--rate-window', '1'] });
+    server = await spawnSandbox({ db: join(dir, 'bench.sqlite'), args: ['--rate-limit', '100000', '--rate-window', '1'] });
     const base = server.baseUrl;
     await control(base, 'POST', '/accounts', { id: 'bench', balance: 1_000_000, key: KEY });
     await control(base, 'PUT', '/products/bench', { name: 'Benchmark code', price: '0.01', stock: STOCK });

@@ -8,10 +8,11 @@
  *   npx tsx contract-tests/dry-run.ts [--probe]
  */
 import { pathToFileURL } from 'node:url';
-import { CATALOGUE } from './lib/catalogue.js';
+import { CASES } from './cases/index.js';
 import { formatUsdt, toMicros, type Micros } from './lib/money.js';
 import { describeSpend, pacedCapacity, planRun, type PlanTarget } from './lib/plan.js';
-import { readSettings, type SuiteSettings } from './lib/settings.js';
+import { PUBLIC_SPEC_PATH, readSettings, type SuiteSettings } from './lib/settings.js';
+import { SpecValidator } from './lib/spec-validator.js';
 import { detectTarget } from './lib/target.js';
 
 export interface DryRunTarget extends PlanTarget {
@@ -26,7 +27,7 @@ const duration = (seconds: number): string =>
 
 /** The text of the dry run for a target; `cheapestPrice` prices the spending cases when known. */
 export function renderDryRun(target: DryRunTarget, cheapestPrice?: Micros): string {
-  const plan = planRun(CATALOGUE, target, cheapestPrice);
+  const plan = planRun(CASES, target, cheapestPrice);
   const live = target.kind === 'live';
   const lines = [
     'AI-Market contract suite — dry run (nothing was sent to /api/v1)',
@@ -44,7 +45,7 @@ export function renderDryRun(target: DryRunTarget, cheapestPrice?: Micros): stri
     const units = live ? (row.entry.spendUnits ?? 0) : 0;
     const spend = !row.decision.run || units === 0 ? '-' : row.maxSpend !== undefined ? `${formatUsdt(row.maxSpend)} USDT` : `${units} units`;
     lines.push(
-      `  ${row.entry.id.padEnd(34)} ${(row.decision.run ? String(row.entry.requests) : '-').padStart(8)} ${spend.padStart(14)}  ` +
+      `  ${row.entry.id.padEnd(34)} ${(row.decision.run ? String(row.requests) : '-').padStart(8)} ${spend.padStart(14)}  ` +
         (row.decision.run ? 'run' : `skip: ${row.decision.reason}`),
     );
   }
@@ -63,7 +64,8 @@ export function renderDryRun(target: DryRunTarget, cheapestPrice?: Micros): stri
 }
 
 async function cheapestInStock(baseUrl: string, apiKey: string): Promise<Micros | undefined> {
-  const answer = await fetch(`${baseUrl}/api/v1/products`, { headers: { 'X-API-Key': apiKey }, signal: AbortSignal.timeout(10_000) });
+  const { method, path } = SpecValidator.fromFile(PUBLIC_SPEC_PATH).route('listProducts');
+  const answer = await fetch(`${baseUrl}${path}`, { method, headers: { 'X-API-Key': apiKey }, signal: AbortSignal.timeout(10_000) });
   if (!answer.ok) throw new Error(`GET /products answered ${answer.status}`);
   const { products } = (await answer.json()) as { products: { price: number; in_stock: boolean }[] };
   const prices = products.filter((p) => p.in_stock && p.price > 0).map((p) => toMicros(p.price));

@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     root: PROJECT_ROOT,
     include: [
-      'contract-tests/cases/**/*.contract.ts',
+      'contract-tests/*.contract.ts',
       // The suite's own tests (a broken server is caught, live safety holds); off inside a nested run.
       ...(settings.skipSelfTests ? [] : ['contract-tests/self-test/**/*.self-test.ts']),
     ],

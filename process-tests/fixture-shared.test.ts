@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readAnswer } from '../server/test-support/answers.js';
-import { spawnServer, type SpawnedServer } from '../server/test-support/spawn-server.js';
+import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
+import { readAnswer } from '../server/test-support/test-app.js';
 
 let dir: string;
 let db: string;
-const started: SpawnedServer[] = [];
+const started: SpawnedSandbox[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fixture-shared-'));
@@ -26,12 +26,12 @@ afterAll(() => {
 });
 
 const start = async (args: string[] = []) => {
-  const server = await spawnServer({ db, args });
+  const server = await spawnSandbox({ db, args });
   started.push(server);
   return server;
 };
 
-async function call(server: SpawnedServer, method: string, path: string, init: { key?: string; body?: unknown } = {}) {
+async function call(server: SpawnedSandbox, method: string, path: string, init: { key?: string; body?: unknown } = {}) {
   const headers: Record<string, string> = {};
   if (init.key) headers['X-API-Key'] = init.key;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -15,7 +15,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT, spawnServer, type SpawnedServer } from '../server/test-support/spawn-server.js';
+import { PROJECT_ROOT } from '../contract-tests/lib/settings.js';
+import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
 
 const run = promisify(execFile);
 const bin = (name: string) => join(PROJECT_ROOT, 'node_modules', '.bin', name);
@@ -33,7 +34,7 @@ const node = async (args: string[], cwd: string) => {
 // node_modules; git-ignored, and removed afterwards.
 const WORK_ROOT = join(PROJECT_ROOT, '.generated-clients');
 
-let server: SpawnedServer;
+let server: SpawnedSandbox;
 let work: string;
 let apiBase: string;
 
@@ -93,7 +94,7 @@ const TSCONFIG = {
 };
 
 beforeAll(async () => {
-  server = await spawnServer({ db: ':memory:' });
+  server = await spawnSandbox({ db: ':memory:' });
   apiBase = `${server.baseUrl}/api/v1`;
   mkdirSync(WORK_ROOT, { recursive: true });
   work = mkdtempSync(join(WORK_ROOT, 'run-'));

@@ -3,12 +3,11 @@
  * (body parsing, middleware), so a check that read stock, balance or an
  * idempotency record before an await and wrote after it would oversell, charge
  * twice or go below zero here. Every assertion holds whatever order the
- * requests run in. The two-process version is multi-process.test.ts.
+ * requests run in. The two-process version is process-tests/multi-process.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
-import { statusCounts, type SandboxState } from './test-support/answers.js';
-import { createTestApp, type TestApp } from './test-support/test-app.js';
+import { createTestApp, statusCounts, type SandboxState, type TestApp } from './test-support/test-app.js';
 
 async function sandbox(rateLimit = 100_000): Promise<TestApp> {
   const t = createTestApp();

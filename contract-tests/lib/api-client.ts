@@ -8,7 +8,18 @@ import type { Pacer } from './pacer.js';
 import type { Ledger } from './run-ledger.js';
 import { bookOrder, release, reserve } from './spend-book.js';
 import { ContractViolationError, type SpecValidator, type Violation } from './spec-validator.js';
-import type { ErrorBody, OperationId, ProductBody, PurchaseBody } from './api-types.js';
+import type { components, operations } from '../../spec/generated/api-types.js';
+
+/** The public API's operations and bodies, as openapi-typescript generates them from spec/openapi.yaml. */
+export type OperationId = keyof operations;
+export type ApiSchemas = components['schemas'];
+type Responses<O extends OperationId> = operations[O]['responses'];
+/** The statuses spec/openapi.yaml declares for an operation. */
+export type StatusOf<O extends OperationId> = keyof Responses<O> & number;
+/** The JSON body the spec declares for an operation's status. */
+export type BodyOf<O extends OperationId, S extends StatusOf<O>> = Responses<O>[S] extends { content: { 'application/json': infer B } }
+  ? B
+  : never;
 
 /** Lets time pass: real sleep on a live target, the virtual clock on the mock. */
 export type Waiter = (seconds: number, why: string) => Promise<void>;
@@ -21,18 +32,32 @@ export interface ClientDeps {
   pacer: Pacer | null;
   waiter: Waiter;
   log?: (line: string) => void;
+  /**
+   * Called once for each request a caller asks for (not for the client's own retry after an
+   * unasked-for 429, which the ledger counts apart): the case kit counts a case's requests.
+   */
+  onRequest?: () => void;
   /** Called with every new live order, so bought codes are not lost. */
   onOrder?: (order: { orderId: string; productId: string; quantity: number; codes: string[] }) => void;
   requestTimeoutMs?: number;
 }
 
-export interface ApiResponse {
-  operation: OperationId;
+export interface ApiResponse<O extends OperationId = OperationId> {
+  operation: O;
   status: number;
   headers: Headers;
   text: string;
   /** The parsed JSON body (undefined when it was not JSON; the validator has then complained). */
   body: unknown;
+}
+
+/** The answer to a request the spec does not declare; `path` is the full path sent. */
+export interface UndeclaredResponse {
+  method: string;
+  path: string;
+  status: number;
+  headers: Headers;
+  text: string;
 }
 
 export interface CallOptions {
@@ -52,19 +77,9 @@ export interface PurchaseOptions extends CallOptions {
   free?: string;
 }
 
-const ROUTES: Record<OperationId, { method: string; path: string }> = {
-  getBalance: { method: 'GET', path: '/api/v1/balance' },
-  listProducts: { method: 'GET', path: '/api/v1/products' },
-  purchase: { method: 'POST', path: '/api/v1/purchase' },
-};
-
-export function errorOf(response: ApiResponse): ErrorBody {
-  return response.body as ErrorBody;
-}
-
 /** `retry_after_seconds` of a 429 (body first, then the header), at least 1. */
 export function retryAfterOf(response: ApiResponse): number {
-  const fromBody = (response.body as ErrorBody | undefined)?.retry_after_seconds;
+  const fromBody = (response.body as Partial<ApiSchemas['RateLimitedError']> | undefined)?.retry_after_seconds;
   const fromHeader = Number(response.headers.get('retry-after'));
   const seconds = typeof fromBody === 'number' ? fromBody : Number.isFinite(fromHeader) ? fromHeader : 1;
   return Math.max(1, Math.ceil(seconds));
@@ -88,21 +103,21 @@ export class ApiClient {
     return new ApiClient(this.deps, key);
   }
 
-  getBalance(options: CallOptions = {}): Promise<ApiResponse> {
+  getBalance(options: CallOptions = {}): Promise<ApiResponse<'getBalance'>> {
     return this.#send('getBalance', undefined, {}, options);
   }
 
-  async listProducts(options: CallOptions = {}): Promise<ApiResponse> {
+  async listProducts(options: CallOptions = {}): Promise<ApiResponse<'listProducts'>> {
     const response = await this.#send('listProducts', undefined, {}, options);
     if (response.status === 200) {
-      for (const p of (response.body as { products: ProductBody[] }).products) {
+      for (const p of (response.body as ApiSchemas['ProductListResponse']).products) {
         ApiClient.#priceCache.set(p.id, Math.round(p.price * 1e6));
       }
     }
     return response;
   }
 
-  async purchase(body: unknown, options: PurchaseOptions = {}): Promise<ApiResponse> {
+  async purchase(body: unknown, options: PurchaseOptions = {}): Promise<ApiResponse<'purchase'>> {
     if (options.cost === undefined && options.free === undefined) {
       throw new Error('purchase() needs `cost` (worst-case price × quantity) or `free` (why it cannot charge)');
     }
@@ -119,9 +134,9 @@ export class ApiClient {
   }
 
   /** Books a 200 purchase; returns a violation when a code was delivered before. */
-  #book(response: ApiResponse, body: unknown, options: PurchaseOptions): Violation[] {
+  #book(response: ApiResponse<'purchase'>, body: unknown, options: PurchaseOptions): Violation[] {
     if (response.status !== 200) return [];
-    const order = response.body as Partial<PurchaseBody>;
+    const order = response.body as Partial<ApiSchemas['PurchaseResponse']>;
     if (typeof order.order_id !== 'string' || !Array.isArray(order.codes)) return [];
     const request = (body ?? {}) as { product_id?: unknown; quantity?: unknown };
     const quantity = typeof request.quantity === 'number' ? request.quantity : 1;
@@ -137,33 +152,52 @@ export class ApiClient {
     return outcome.kind === 'violation' ? [{ where: '/codes', message: outcome.message }] : [];
   }
 
-  async #send(
-    operation: OperationId,
-    payload: string | undefined,
-    extraHeaders: Record<string, string>,
-    options: CallOptions,
-    afterAnswer?: (response: ApiResponse) => Violation[],
-  ): Promise<ApiResponse> {
-    const { method, path } = ROUTES[operation];
+  /**
+   * A request the spec does not declare (an unknown path, a method a path does not allow), for the
+   * routing cases: paced and booked like any other, but judged by the case, not by an operation.
+   * `path` is below the API base, e.g. `/does-not-exist`.
+   */
+  async undeclared(method: string, path: string, options: CallOptions = {}): Promise<UndeclaredResponse> {
+    const fullPath = `${this.deps.validator.basePath()}${path}`;
+    this.deps.onRequest?.();
+    const answer = await this.#fetch(method, fullPath, {}, undefined, options);
+    return { method, path: fullPath, status: answer.status, headers: answer.headers, text: await answer.text() };
+  }
+
+  /** Paces, books and sends one request. */
+  async #fetch(method: string, path: string, extraHeaders: Record<string, string>, payload: string | undefined, options: CallOptions) {
     const headers: Record<string, string> = { Accept: 'application/json', ...extraHeaders };
     if (this.key !== null) headers['X-API-Key'] = this.key;
     if (payload !== undefined) headers['Content-Type'] = 'application/json';
+    const pacer = this.deps.pacer;
+    if (pacer) {
+      if (options.paced === false) pacer.record();
+      else await pacer.acquire();
+    }
+    this.deps.ledger.update((state) => {
+      state.requests += 1;
+    });
+    return fetch(`${this.deps.baseUrl}${path}`, {
+      method,
+      headers,
+      body: payload,
+      signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? 15_000),
+    });
+  }
+
+  async #send<O extends OperationId>(
+    operation: O,
+    payload: string | undefined,
+    extraHeaders: Record<string, string>,
+    options: CallOptions,
+    afterAnswer?: (response: ApiResponse<O>) => Violation[],
+  ): Promise<ApiResponse<O>> {
+    // Method and path come from spec/openapi.yaml: the first server's path (/api/v1) and the operation's.
+    const { method, path } = this.deps.validator.route(operation);
+    this.deps.onRequest?.();
     const retries = options.retryOn429 === false ? 0 : 2;
     for (let attempt = 0; ; attempt++) {
-      const pacer = this.deps.pacer;
-      if (pacer) {
-        if (options.paced === false) pacer.record();
-        else await pacer.acquire();
-      }
-      this.deps.ledger.update((state) => {
-        state.requests += 1;
-      });
-      const answer = await fetch(`${this.deps.baseUrl}${path}`, {
-        method,
-        headers,
-        body: payload,
-        signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? 15_000),
-      });
+      const answer = await this.#fetch(method, path, extraHeaders, payload, options);
       const text = await answer.text();
       let body: unknown;
       try {
@@ -171,7 +205,7 @@ export class ApiClient {
       } catch {
         body = undefined;
       }
-      const response: ApiResponse = { operation, status: answer.status, headers: answer.headers, text, body };
+      const response: ApiResponse<O> = { operation, status: answer.status, headers: answer.headers, text, body };
       const violations = [...this.deps.validator.check(operation, response), ...(afterAnswer?.(response) ?? [])];
       if (violations.length > 0) throw new ContractViolationError(`${operation} (${method} ${path})`, response.status, violations, text);
       if (response.status === 429 && attempt < retries) {
@@ -179,7 +213,7 @@ export class ApiClient {
         this.deps.ledger.update((state) => {
           state.unexpected429 += 1;
         });
-        pacer?.block(seconds);
+        this.deps.pacer?.block(seconds);
         this.deps.log?.(`${operation}: unexpected 429, waiting ${seconds} s as retry_after_seconds asks`);
         await this.deps.waiter(seconds, 'retry_after_seconds of an unexpected 429');
         continue;

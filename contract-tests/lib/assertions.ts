@@ -2,8 +2,7 @@
  * Assertions that say what the contract expected, what the server answered, and show the body.
  * Thrown errors are plain Errors, so a case body works inside vitest and inside the self-tests.
  */
-import type { ApiResponse } from './api-client.js';
-import type { ErrorBody } from './api-types.js';
+import type { ApiResponse, ApiSchemas, BodyOf, OperationId, StatusOf } from './api-client.js';
 import { formatUsdt, InexactAmountError, toMicros, type Micros } from './money.js';
 import { shorten } from './spec-validator.js';
 
@@ -11,8 +10,10 @@ export class CaseFailure extends Error {
   override name = 'CaseFailure';
 }
 
+type ErrorCode = ApiSchemas['ErrorCode'];
+
 const summary = (res: ApiResponse): string => {
-  const code = (res.body as Partial<ErrorBody> | undefined)?.code;
+  const code = (res.body as Partial<ApiSchemas['ErrorResponse']> | undefined)?.code;
   return `${res.status}${code ? ` ${code}` : ''}`;
 };
 
@@ -24,18 +25,23 @@ export function check(condition: unknown, message: string, res?: ApiResponse): a
   if (!condition) fail(message, res);
 }
 
-/** The answer must have this status; returns the (already schema-checked) body. */
-export function expectAnswer<T>(res: ApiResponse, status: number, why = ''): T {
+/** The answer must have this status; returns the (already schema-checked) body, typed by the spec. */
+export function expectAnswer<O extends OperationId, S extends StatusOf<O>>(res: ApiResponse<O>, status: S, why = ''): BodyOf<O, S> {
   if (res.status !== status) fail(`${res.operation}: expected ${status}${why ? ` (${why})` : ''}, got ${summary(res)}`, res);
-  return res.body as T;
+  return res.body as BodyOf<O, S>;
 }
 
-/** The answer must be this error status with this code. */
-export function expectError(res: ApiResponse, status: number, code: string, why = ''): ErrorBody {
-  if (res.status !== status || (res.body as Partial<ErrorBody> | undefined)?.code !== code) {
+/** The answer must be this error status with this code; returns the error body the spec declares for it. */
+export function expectError<O extends OperationId, S extends StatusOf<O>>(
+  res: ApiResponse<O>,
+  status: S,
+  code: ErrorCode,
+  why = '',
+): BodyOf<O, S> {
+  if (res.status !== status || (res.body as Partial<ApiSchemas['ErrorResponse']> | undefined)?.code !== code) {
     fail(`${res.operation}: expected ${status} ${code}${why ? ` (${why})` : ''}, got ${summary(res)}`, res);
   }
-  return res.body as ErrorBody;
+  return res.body as BodyOf<O, S>;
 }
 
 /** An amount must equal `expected` micro-USDT exactly (no float tolerance). */

@@ -4,13 +4,13 @@
  * target it works with the given account and derives preconditions from the API, skipping with
  * a reason when the store cannot provide them.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiClient, type ClientDeps, type Waiter } from './api-client.js';
-import type { BalanceBody, ProductBody, ProductListBody } from './api-types.js';
+import { ApiClient, type ApiSchemas, type ClientDeps, type Waiter } from './api-client.js';
 import { CaseFailure, expectAnswer } from './assertions.js';
-import type { CaseEntry } from './catalogue.js';
-import { ControlClient, type ControlSettings } from './control-client.js';
+import type { ContractCase } from './contract-case.js';
+import { ControlClient, type ControlSchemas } from './control-client.js';
 import { formatUsdt, parseUsdt, times, toMicros, type Micros } from './money.js';
 import { Pacer, realClock, type Clock } from './pacer.js';
 import type { Ledger } from './run-ledger.js';
@@ -25,14 +25,6 @@ export class CaseSkip extends Error {
     super(reason);
   }
 }
-
-export interface ContractCase {
-  id: string;
-  run(kit: CaseKit): Promise<void>;
-}
-
-/** @example export const balanceOk = defineCase('balance.ok', async (kit) => { ... }); */
-export const defineCase = (id: string, run: (kit: CaseKit) => Promise<void>): ContractCase => ({ id, run });
 
 export interface KitDeps {
   target: TargetInfo;
@@ -56,11 +48,14 @@ export interface Buyer {
   api: ApiClient;
   /** The mock account id; null on a live target. */
   accountId: string | null;
-  product: ProductBody;
+  product: ApiSchemas['Product'];
   price: Micros;
   /** The balance when the case started. */
   balance: Micros;
 }
+
+/** Set while a case runs its mock-only extras (kit.onMock): their requests are not counted. */
+const mockExtras = new AsyncLocalStorage<true>();
 
 let idCounter = 0;
 const runTag = `${Date.now().toString(36)}${process.pid.toString(36)}`;
@@ -89,7 +84,7 @@ export class MockTools {
     await this.control.advanceClock(seconds);
   }
 
-  settings(): Promise<ControlSettings> {
+  settings(): Promise<ControlSchemas['Settings']> {
     return this.control.settings();
   }
 
@@ -102,10 +97,12 @@ export class MockTools {
 
 /**
  * @example
- *   const kit = new CaseKit(catalogueEntry('balance.ok'), deps);
+ *   const kit = new CaseKit(caseById('balance.ok'), deps);
  *   const buyer = await kit.buyer({ mock: { balance: '10', price: '1', stock: 5 }, units: 1 });
  */
 export class CaseKit {
+  /** The case this kit serves (one kit per case run). */
+  readonly case: ContractCase;
   readonly target: TargetInfo;
   /** A client with the live account's key (no key on the mock: use a buyer or mock.account). */
   readonly api: ApiClient;
@@ -115,11 +112,11 @@ export class CaseKit {
   readonly publicSpec: SpecValidator;
   readonly #ledger: Ledger;
   readonly #log: (line: string) => void;
+  #requestsSent = 0;
+  #rateLimit: Promise<{ limit: number; window: number }> | undefined;
 
-  constructor(
-    readonly entry: CaseEntry,
-    deps: KitDeps,
-  ) {
+  constructor(contractCase: ContractCase, deps: KitDeps) {
+    this.case = contractCase;
     this.target = deps.target;
     this.clock = deps.clock ?? realClock;
     this.publicSpec = deps.publicSpec;
@@ -151,6 +148,9 @@ export class CaseKit {
       pacer: this.pacer,
       waiter,
       log: this.#log,
+      onRequest: () => {
+        if (!mockExtras.getStore()) this.#requestsSent += 1;
+      },
       onOrder: live ? (order) => this.#keepLiveOrder(order) : undefined,
     };
     this.api = new ApiClient(clientDeps, live ? this.target.apiKey : null);
@@ -162,16 +162,46 @@ export class CaseKit {
   }
 
   log(line: string): void {
-    this.#log(`${this.entry.id}: ${line}`);
+    this.#log(`${this.case.id}: ${line}`);
   }
 
   skip(reason: string): never {
     throw new CaseSkip(reason);
   }
 
-  /** The mock's tools; fails the case when called against a live target (a catalogue mistake). */
+  /**
+   * Public-API requests the case has sent through its clients, mock-only extras (onMock) left out:
+   * what it would have sent on a live target. The case's `requests` must cover it.
+   */
+  get requestsSent(): number {
+    return this.#requestsSent;
+  }
+
+  /**
+   * Mock-only extras: runs `extra` on the mock, and nothing on a live target (resolves undefined).
+   * The public-API requests it sends are not counted against the case's `requests`, which is what
+   * the case sends on a live target.
+   *
+   * @example
+   *   await kit.onMock(async (mock) => { ...checks the live API does not promise... });
+   */
+  async onMock<T>(extra: (mock: MockTools) => Promise<T>): Promise<T | undefined> {
+    const mock = this.mock;
+    if (!mock) return undefined;
+    return mockExtras.run(true, () => extra(mock));
+  }
+
+  /** The rate limit the case meets: the mock's settings, or on live the limit the client paces under. */
+  rateLimit(): Promise<{ limit: number; window: number }> {
+    this.#rateLimit ??= this.mock
+      ? this.mock.settings().then((s) => ({ limit: s.rate_limit, window: s.rate_window_seconds }))
+      : Promise.resolve({ limit: this.target.paceLimit, window: this.target.paceWindowSeconds });
+    return this.#rateLimit;
+  }
+
+  /** The mock's tools; fails the case when called against a live target (a case that should say mockOnly). */
   requireMock(): MockTools {
-    if (!this.mock) throw new CaseFailure(`${this.entry.id} needs the mock's control API; mark it mockOnly in the catalogue`);
+    if (!this.mock) throw new CaseFailure(`${this.case.id} needs the mock's control API; give it a mockOnly reason`);
     return this.mock;
   }
 
@@ -188,14 +218,14 @@ export class CaseKit {
   }
 
   async balanceOf(api: ApiClient): Promise<Micros> {
-    return toMicros(expectAnswer<BalanceBody>(await api.getBalance(), 200, 'reading the balance').balance);
+    return toMicros(expectAnswer(await api.getBalance(), 200, 'reading the balance').balance);
   }
 
-  async productsOf(api: ApiClient): Promise<ProductBody[]> {
-    return expectAnswer<ProductListBody>(await api.listProducts(), 200, 'reading the products').products;
+  async productsOf(api: ApiClient): Promise<ApiSchemas['Product'][]> {
+    return expectAnswer(await api.listProducts(), 200, 'reading the products').products;
   }
 
-  async productOf(api: ApiClient, id: string): Promise<ProductBody> {
+  async productOf(api: ApiClient, id: string): Promise<ApiSchemas['Product']> {
     const product = (await this.productsOf(api)).find((p) => p.id === id);
     if (!product) throw new CaseFailure(`product ${id} is missing from GET /products`);
     return product;
@@ -214,7 +244,7 @@ export class CaseKit {
     }
     const balance = await this.balanceOf(this.api);
     const products = await this.productsOf(this.api);
-    const units = Math.max(spec.units, this.entry.spendUnits ?? 0);
+    const units = Math.max(spec.units, this.case.spendUnits ?? 0);
     const allowance = this.allowanceLeft() ?? 0;
     const candidates = products
       .filter((p) => p.in_stock && p.stock >= (spec.minStock ?? spec.units) && p.price > 0)
@@ -238,7 +268,7 @@ export class CaseKit {
     mkdirSync(this.target.reportsDir, { recursive: true });
     appendFileSync(
       join(this.target.reportsDir, 'live-purchases.jsonl'),
-      `${JSON.stringify({ at: new Date().toISOString(), case: this.entry.id, ...order })}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), case: this.case.id, ...order })}\n`,
     );
   }
 }

@@ -1,50 +1,18 @@
 /**
  * The mock's control API (/_mock), used only when the target is the mock: it makes the state a
  * case needs (fresh accounts, products, suspension, revoked keys) and moves the virtual clock.
- * Its answers are judged against spec/control-openapi.yaml as well.
+ * Method, path and types come from spec/control-openapi.yaml (by operationId), and every answer
+ * is judged against it as well.
  */
+import type { components, operations } from '../../spec/generated/control-types.js';
 import { ContractViolationError, type SpecValidator } from './spec-validator.js';
 
-export interface ControlAccount {
-  id: string;
-  status: 'active' | 'suspended';
-  balance: number;
-  keys: { prefix: string; revoked: boolean; created_at: string }[];
-}
-
-export interface ControlProduct {
-  id: string;
-  name: string;
-  price: number;
-  stock: number;
-  in_stock: boolean;
-  sold: number;
-}
-
-export interface ControlSettings {
-  idempotency_reuse: 'reject' | 'replay';
-  rate_limit: number;
-  rate_window_seconds: number;
-}
-
-export interface ControlOrder {
-  id: string;
-  account_id: string;
-  product_id: string;
-  quantity: number;
-  total: number;
-  codes: string[];
-  idempotency_key: string | null;
-  created_at: string;
-}
-
-export interface ControlState {
-  clock: { now: string; offset_seconds: number };
-  settings: ControlSettings;
-  accounts: ControlAccount[];
-  products: ControlProduct[];
-  orders: ControlOrder[];
-}
+export type ControlSchemas = components['schemas'];
+type ControlOperation = keyof operations;
+type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+/** The body of an operation's success answer (200 or 201). */
+type AnswerOf<O extends ControlOperation> = JsonOf<operations[O]['responses'][Extract<keyof operations[O]['responses'], 200 | 201>]>;
+type RequestOf<O extends ControlOperation> = JsonOf<NonNullable<operations[O]['requestBody']>>;
 
 export class ControlError extends Error {
   override name = 'ControlError';
@@ -53,7 +21,7 @@ export class ControlError extends Error {
 /**
  * @example
  *   const control = new ControlClient('http://127.0.0.1:8080', undefined, validator);
- *   const { key } = await control.createAccount({ balance: '10' });
+ *   const { key } = await control.createAccount({ balance: '10', status: 'active' });
  */
 export class ControlClient {
   constructor(
@@ -62,7 +30,8 @@ export class ControlClient {
     private readonly validator: SpecValidator,
   ) {}
 
-  async #call<T>(operationId: string, method: string, path: string, body?: unknown): Promise<T> {
+  async #call<O extends ControlOperation>(operationId: O, params: Record<string, string> = {}, body?: RequestOf<O>): Promise<AnswerOf<O>> {
+    const { method, path } = this.validator.route(operationId, params);
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
@@ -76,54 +45,54 @@ export class ControlClient {
     const violations = this.validator.check(operationId, { status: answer.status, headers: answer.headers, text });
     if (violations.length > 0) throw new ContractViolationError(`control ${operationId} (${method} ${path})`, answer.status, violations, text);
     if (!answer.ok) throw new ControlError(`control ${method} ${path} answered ${answer.status}: ${text}`);
-    return JSON.parse(text) as T;
+    return JSON.parse(text) as AnswerOf<O>;
   }
 
-  state(): Promise<ControlState> {
-    return this.#call('getState', 'GET', '/_mock/state');
+  state() {
+    return this.#call('getState');
   }
 
-  createAccount(input: { balance: string; status?: 'active' | 'suspended'; id?: string; key?: string }) {
-    return this.#call<{ key: string; account: ControlAccount }>('createAccount', 'POST', '/_mock/accounts', input);
+  createAccount(input: RequestOf<'createAccount'>) {
+    return this.#call('createAccount', {}, input);
   }
 
   createKey(accountId: string) {
-    return this.#call<{ key: string; account: ControlAccount }>('createKey', 'POST', `/_mock/accounts/${encodeURIComponent(accountId)}/keys`);
+    return this.#call('createKey', { id: accountId });
   }
 
   revokeKey(key: string) {
-    return this.#call<ControlAccount>('revokeKey', 'POST', '/_mock/keys/revoke', { key });
+    return this.#call('revokeKey', {}, { key });
   }
 
   suspend(accountId: string) {
-    return this.#call<ControlAccount>('suspendAccount', 'POST', `/_mock/accounts/${encodeURIComponent(accountId)}/suspend`);
+    return this.#call('suspendAccount', { id: accountId });
   }
 
   reactivate(accountId: string) {
-    return this.#call<ControlAccount>('reactivateAccount', 'POST', `/_mock/accounts/${encodeURIComponent(accountId)}/reactivate`);
+    return this.#call('reactivateAccount', { id: accountId });
   }
 
   topUp(accountId: string, amount: string) {
-    return this.#call<ControlAccount>('topUpAccount', 'POST', `/_mock/accounts/${encodeURIComponent(accountId)}/top-up`, { amount });
+    return this.#call('topUpAccount', { id: accountId }, { amount });
   }
 
-  putProduct(id: string, input: { name: string; price: string; stock?: number; codes?: string[] }) {
-    return this.#call<ControlProduct>('putProduct', 'PUT', `/_mock/products/${encodeURIComponent(id)}`, input);
+  putProduct(id: string, input: RequestOf<'putProduct'>) {
+    return this.#call('putProduct', { id }, input);
   }
 
-  addCodes(id: string, input: { count?: number; codes?: string[] }) {
-    return this.#call<ControlProduct>('addCodes', 'POST', `/_mock/products/${encodeURIComponent(id)}/codes`, input);
+  addCodes(id: string, input: RequestOf<'addCodes'>) {
+    return this.#call('addCodes', { id }, input);
   }
 
   advanceClock(seconds: number) {
-    return this.#call<{ now: string; offset_seconds: number }>('advanceClock', 'POST', '/_mock/clock/advance', { seconds });
+    return this.#call('advanceClock', {}, { seconds });
   }
 
   settings() {
-    return this.#call<ControlSettings>('getSettings', 'GET', '/_mock/settings');
+    return this.#call('getSettings');
   }
 
-  changeSettings(patch: Partial<ControlSettings>) {
-    return this.#call<ControlSettings>('changeSettings', 'PATCH', '/_mock/settings', patch);
+  changeSettings(patch: RequestOf<'changeSettings'>) {
+    return this.#call('changeSettings', {}, patch);
   }
 }

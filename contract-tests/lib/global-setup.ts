@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startMock, type MockProcess } from './mock-process.js';
 import { formatUsdt } from './money.js';
 import { createFileLedger } from './run-ledger.js';
-import { PROJECT_ROOT, readSettings } from './settings.js';
+import { readSettings } from './settings.js';
+import { spawnSandbox, type SpawnedSandbox } from './spawn-sandbox.js';
 import { detectTarget, type TargetInfo } from './target.js';
 
 export const LEDGER_FILE = 'contract-ledger.json';
@@ -17,10 +17,11 @@ export const TARGET_FILE = 'contract-target.json';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const settings = readSettings(process.env);
-  let mock: MockProcess | undefined;
+  let mock: SpawnedSandbox | undefined;
   let baseUrl = settings.baseUrl;
   if (!baseUrl) {
-    mock = await startMock(PROJECT_ROOT);
+    // Its defaults (20 requests per 60 s, an open control API), whatever AI_MARKET_MOCK_* the shell sets.
+    mock = await spawnSandbox({ db: ':memory:' });
     baseUrl = mock.baseUrl;
   }
   try {
@@ -59,10 +60,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
           : ''),
     );
   } catch (error) {
-    await mock?.stop();
+    await stopMock(mock);
     throw error;
   }
-  return async () => {
-    await mock?.stop();
-  };
+  return () => stopMock(mock);
+}
+
+async function stopMock(mock: SpawnedSandbox | undefined): Promise<void> {
+  if (!mock) return;
+  try {
+    await mock.stop('SIGTERM', 5_000);
+  } catch {
+    mock.kill();
+  }
 }

@@ -2,7 +2,7 @@
  * Which cases run against a target, and why the others do not. The test wrapper, the dry run and
  * the live-safety self-tests all decide through `decide`, so what the dry run promises is what runs.
  */
-import type { CaseEntry } from './catalogue.js';
+import { requestsOf, type ContractCase } from './contract-case.js';
 import { formatUsdt, times, type Micros } from './money.js';
 import type { TargetInfo } from './target.js';
 
@@ -10,8 +10,11 @@ export type Decision = { run: true } | { run: false; reason: string };
 
 export type PlanTarget = Pick<TargetInfo, 'kind' | 'apiKey' | 'allowSpend' | 'liveRateLimitTest'>;
 
+/** What deciding and planning read of a case: everything but its body. */
+export type CasePlan = Omit<ContractCase, 'run'>;
+
 /** The reasons that do not depend on the server's answers. */
-export function decide(entry: CaseEntry, target: PlanTarget): Decision {
+export function decide(entry: CasePlan, target: PlanTarget): Decision {
   if (target.kind === 'mock') return { run: true };
   if (entry.mockOnly) return { run: false, reason: `mock only: ${entry.mockOnly}` };
   if (entry.liveOptIn === 'rate-limit' && !target.liveRateLimitTest) {
@@ -28,8 +31,10 @@ export function decide(entry: CaseEntry, target: PlanTarget): Decision {
 }
 
 export interface PlanRow {
-  entry: CaseEntry;
+  entry: CasePlan;
   decision: Decision;
+  /** Most public-API requests it sends (under the limit the client paces at). */
+  requests: number;
   /** Worst-case spend in micros, when the cheapest price is known. */
   maxSpend: Micros | undefined;
 }
@@ -47,23 +52,35 @@ export interface Plan {
 /** Requests per window the client allows itself (the pacer keeps 10 % in reserve). */
 export const pacedCapacity = (limit: number): number => Math.max(1, limit - Math.max(1, Math.floor(limit / 10)));
 
+/** Generous on live (pacing waits are real), tight on the mock. */
+export function timeoutFor(entry: CasePlan, target: Pick<TargetInfo, 'kind' | 'paceLimit' | 'paceWindowSeconds'>): number {
+  if (target.kind === 'mock') return 30_000;
+  const windows = Math.ceil(requestsOf(entry, target.paceLimit) / pacedCapacity(target.paceLimit)) + 1;
+  return (windows * (target.paceWindowSeconds + 1) + (entry.waitSeconds ?? 0) + 60) * 1000;
+}
+
 /**
  * @example
- *   const plan = planRun(CATALOGUE, target, 100_000); // cheapest product 0.10 USDT
+ *   const plan = planRun(CASES, target, 100_000); // cheapest product 0.10 USDT
  *   console.log(plan.requests, plan.seconds, plan.maxSpend);
  */
 export function planRun(
-  entries: readonly CaseEntry[],
+  entries: readonly CasePlan[],
   target: PlanTarget & Pick<TargetInfo, 'paceLimit' | 'paceWindowSeconds'>,
   cheapestPrice?: Micros,
 ): Plan {
   const rows = entries.map((entry) => {
     const decision = decide(entry, target);
     const units = decision.run && target.kind === 'live' ? (entry.spendUnits ?? 0) : 0;
-    return { entry, decision, maxSpend: cheapestPrice === undefined ? undefined : times(cheapestPrice, units) };
+    return {
+      entry,
+      decision,
+      requests: requestsOf(entry, target.paceLimit),
+      maxSpend: cheapestPrice === undefined ? undefined : times(cheapestPrice, units),
+    };
   });
   const running = rows.filter((r) => r.decision.run);
-  const requests = running.reduce((sum, r) => sum + r.entry.requests, 0);
+  const requests = running.reduce((sum, r) => sum + r.requests, 0);
   const spendUnits = target.kind === 'live' ? running.reduce((sum, r) => sum + (r.entry.spendUnits ?? 0), 0) : 0;
   let seconds = 0;
   if (target.kind === 'live') {

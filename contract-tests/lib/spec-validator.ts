@@ -238,6 +238,30 @@ export class SpecValidator {
     return op;
   }
 
+  /** The path of the document's first server URL: `/api/v1` for the public API, '' for the control API. */
+  basePath(): string {
+    const servers = this.#document.servers;
+    const url = Array.isArray(servers) && isObject(servers[0]) ? servers[0].url : undefined;
+    return typeof url === 'string' ? new URL(url).pathname.replace(/\/+$/, '') : '';
+  }
+
+  /**
+   * Where an operation is served: its method, and its path below a server's origin (the first
+   * server's path joined with the operation's, `{params}` filled in).
+   *
+   * @example
+   *   spec.route('purchase'); // { method: 'POST', path: '/api/v1/purchase' }
+   */
+  route(operationId: string, params: Record<string, string> = {}): { method: string; path: string } {
+    const op = this.operation(operationId);
+    const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const value = params[name];
+      if (value === undefined) throw new Error(`${operationId} (${op.path}) needs the path parameter ${name}`);
+      return encodeURIComponent(value);
+    });
+    return { method: op.method, path: `${this.basePath()}${path}` };
+  }
+
   /** The enum of a named component schema, e.g. every documented error code. */
   enumOf(schemaName: string): string[] {
     const schema = this.#resolve(`#/$defs/${schemaName}`);

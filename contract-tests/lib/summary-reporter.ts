@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
-import { CATALOGUE, outcomeKey } from './catalogue.js';
+import { outcomeKey, type Outcome, type RequestCount } from './contract-case.js';
 import { LEDGER_FILE, TARGET_FILE } from './global-setup.js';
 import { formatUsdt } from './money.js';
 import type { LedgerState } from './run-ledger.js';
@@ -19,6 +19,8 @@ export interface CaseResult {
   state: State;
   /** The skip reason or the first line of the failure. */
   note: string;
+  /** Public-API requests it sent (mock-only extras left out) and the most it declares, once its body ran. */
+  requests?: RequestCount;
 }
 
 export interface SummaryData {
@@ -34,15 +36,19 @@ export interface SummaryData {
 
 const readJson = <T>(path: string): T | null => (existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null);
 
-export function collectResults(testModules: ReadonlyArray<TestModule>): { cases: CaseResult[]; other: Record<State, number> } {
-  const cases: CaseResult[] = [];
+/** The contract cases' results (a test with meta.contractCase is one), and counts of the other tests. */
+export function collectResults(testModules: ReadonlyArray<TestModule>): {
+  cases: (CaseResult & { covers: readonly Outcome[] })[];
+  other: Record<State, number>;
+} {
+  const cases: (CaseResult & { covers: readonly Outcome[] })[] = [];
   const other: Record<State, number> = { passed: 0, failed: 0, skipped: 0 };
   for (const module of testModules) {
     for (const test of module.children.allTests()) {
       const result = test.result();
       const state: State = result.state === 'pending' ? 'skipped' : result.state;
-      const id = /^\[([^\]]+)\]/.exec(test.name)?.[1];
-      if (!id) {
+      const meta = test.meta().contractCase;
+      if (!meta) {
         other[state] += 1;
         continue;
       }
@@ -52,7 +58,7 @@ export function collectResults(testModules: ReadonlyArray<TestModule>): { cases:
           : result.state === 'failed'
             ? (result.errors[0]?.message ?? 'failed').split('\n')[0]!
             : '';
-      cases.push({ id, state, note });
+      cases.push({ id: meta.id, state, note, covers: meta.covers, ...(meta.requests ? { requests: meta.requests } : {}) });
     }
   }
   return { cases, other };
@@ -61,17 +67,18 @@ export function collectResults(testModules: ReadonlyArray<TestModule>): { cases:
 export function summarise(reportsDir: string, testModules: ReadonlyArray<TestModule>): SummaryData {
   const target = readJson<SummaryData['target']>(join(reportsDir, TARGET_FILE));
   const ledger = readJson<LedgerState>(join(reportsDir, LEDGER_FILE));
-  const { cases, other } = collectResults(testModules);
+  const results = collectResults(testModules);
   const counts = new Map<string, { passed: number; failed: number; skipped: number }>();
-  const byOutcome = CATALOGUE.flatMap((entry) => entry.covers.map((o) => ({ entry, key: outcomeKey(o), o })));
+  const byOutcome = results.cases.flatMap((result) => result.covers.map((o) => ({ result, key: outcomeKey(o), o })));
   const order = (op: string) => ['getBalance', 'listProducts', 'purchase', '*'].indexOf(op);
   byOutcome.sort((a, b) => order(a.o.operation) - order(b.o.operation) || a.o.status - b.o.status || a.key.localeCompare(b.key));
-  for (const { entry, key } of byOutcome) {
+  for (const { result, key } of byOutcome) {
     const row = counts.get(key) ?? { passed: 0, failed: 0, skipped: 0 };
-    const result = cases.find((c) => c.id === entry.id);
-    if (result) row[result.state] += 1;
+    row[result.state] += 1;
     counts.set(key, row);
   }
+  const cases = results.cases.map(({ covers: _covers, ...rest }) => rest);
+  const other = results.other;
   return {
     target,
     cases,

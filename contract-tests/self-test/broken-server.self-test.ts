@@ -4,17 +4,11 @@
  * against one that is broken in one way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASES_BY_FILE } from '../cases/index.js';
-import type { ContractCase } from '../lib/case-kit.js';
+import { CASES } from '../cases/index.js';
+import { playCase, requestsOf, type ContractCase, type RequestCount } from '../lib/contract-case.js';
 import { ContractViolationError } from '../lib/spec-validator.js';
 import { FIXTURE_KEY, fakeClock, startFixtureServer, type Breakage, type FixtureProduct, type FixtureServer } from './broken-server.js';
 import { liveKit, liveTarget } from './self-test-kit.js';
-
-const byId = (id: string): ContractCase => {
-  const found = Object.values(CASES_BY_FILE).flat().find((c) => c.id === id);
-  if (!found) throw new Error(`no case ${id}`);
-  return found;
-};
 
 const clock = fakeClock();
 let server: FixtureServer;
@@ -26,19 +20,21 @@ afterAll(async () => {
   await server.close();
 });
 
-/** Runs one case against the fixture; resolves to the error it reported, or undefined when it passed. */
-async function runAgainst(caseId: string, breakage: Breakage, balance: string, products: FixtureProduct[]): Promise<Error | undefined> {
+/** Runs one case against the fixture: the error it reported (none when it passed) and its requests. */
+async function play(caseId: string, breakage: Breakage, balance: string, products: FixtureProduct[]): Promise<{ error?: Error; requests?: RequestCount }> {
   server.breakage = breakage;
   server.reset({ balance, products });
   clock.advance(120_000); // a fresh rate window on both sides
   const { kit } = liveKit(caseId, liveTarget(server.baseUrl, FIXTURE_KEY, 100_000_000), clock);
   try {
-    await byId(caseId).run(kit);
-    return undefined;
+    const { skipped, requests } = await playCase(kit);
+    return { error: skipped === undefined ? undefined : new Error(`skipped: ${skipped}`), requests };
   } catch (error) {
-    return error as Error;
+    return { error: error as Error };
   }
 }
+
+const runAgainst = async (...args: Parameters<typeof play>): Promise<Error | undefined> => (await play(...args)).error;
 
 const shop = (price: string, stock = 20): FixtureProduct[] => [
   { id: 'cheap', price, stock },
@@ -131,9 +127,29 @@ describe('the suite reports a broken server', () => {
     });
   }
 
-  it('the other live-mode cases pass against the correct fixture (it is a fair stand-in)', async () => {
-    for (const id of ['balance.ok', 'auth.no-key', 'auth.invalid-key', 'purchase.validation', 'purchase.bad-idempotency-key', 'purchase.out-of-stock', 'purchase.insufficient-balance', 'purchase.quantity-bounds']) {
-      expect(await runAgainst(id, 'none', '10', shop('0.25')), id).toBeUndefined();
+  it('every case that may run on live passes against the correct fixture (a fair stand-in), sending exactly the requests it declares', async () => {
+    const live = CASES.filter((c) => !c.mockOnly);
+    expect(live.length).toBeGreaterThan(10);
+    for (const contractCase of live) {
+      const { error, requests } = await play(contractCase.id, 'none', '10', shop('0.25'));
+      expect(error, contractCase.id).toBeUndefined();
+      // The fixture offers every precondition, so each case takes its longest live path: the
+      // declared most is what it sends, not more (the kit fails that) and not less (a dry run
+      // that overstates requests and time).
+      expect(requests, contractCase.id).toEqual({ sent: requestsOf(contractCase, 20), allowed: requestsOf(contractCase, 20) });
     }
+  });
+
+  it('a case that sends more requests than it declares fails', async () => {
+    server.reset({ balance: '10', products: shop('1') });
+    const greedy: ContractCase = {
+      ...CASES.find((c) => c.id === 'balance.ok')!,
+      run: async (kit) => {
+        await kit.api.getBalance();
+        await kit.api.getBalance();
+      },
+    };
+    const { kit } = liveKit(greedy, liveTarget(server.baseUrl, FIXTURE_KEY, 0), clock);
+    await expect(playCase(kit)).rejects.toThrow('balance.ok sent 2 public-API requests but declares at most 1');
   });
 });

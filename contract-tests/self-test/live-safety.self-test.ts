@@ -10,35 +10,35 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { renderDryRun } from '../dry-run.js';
-import { CATALOGUE, type CaseEntry } from '../lib/catalogue.js';
+import { CASES } from '../cases/index.js';
 import { ControlClient } from '../lib/control-client.js';
 import { formatUsdt, parseUsdt, toMicros, type Micros } from '../lib/money.js';
-import { decide, planRun, type PlanTarget } from '../lib/plan.js';
+import { decide, planRun, type CasePlan, type PlanTarget } from '../lib/plan.js';
 import { PROJECT_ROOT } from '../lib/settings.js';
 import { BudgetExceededError } from '../lib/spend-book.js';
 import type { SummaryData } from '../lib/summary-reporter.js';
 import { controlSpec, liveKit, liveTarget } from './self-test-kit.js';
 
 const live = (over: Partial<PlanTarget> = {}): PlanTarget => ({ kind: 'live', apiKey: 'mk_live', allowSpend: 0, liveRateLimitTest: false, ...over });
-const spends = (e: CaseEntry) => (e.spendUnits ?? 0) > 0;
+const spends = (e: CasePlan) => (e.spendUnits ?? 0) > 0;
 
 describe('live safety: which cases run', () => {
   it('on the mock everything runs', () => {
-    for (const entry of CATALOGUE) expect(decide(entry, { ...live(), kind: 'mock' })).toEqual({ run: true });
+    for (const entry of CASES) expect(decide(entry, { ...live(), kind: 'mock' })).toEqual({ run: true });
   });
 
   it('without AI_MARKET_ALLOW_SPEND no case that spends runs, and the reason says how to allow it', () => {
-    expect(CATALOGUE.some(spends)).toBe(true);
-    for (const entry of CATALOGUE.filter((e) => spends(e) && !e.mockOnly)) {
+    expect(CASES.some(spends)).toBe(true);
+    for (const entry of CASES.filter((e) => spends(e) && !e.mockOnly)) {
       const decision = decide(entry, live());
       expect(decision.run, entry.id).toBe(false);
       if (!decision.run) expect(decision.reason).toMatch(/AI_MARKET_ALLOW_SPEND=<max USDT>/);
     }
-    expect(decide(CATALOGUE.find((e) => e.id === 'purchase.ok')!, live({ allowSpend: 1 }))).toEqual({ run: true });
+    expect(decide(CASES.find((e) => e.id === 'purchase.ok')!, live({ allowSpend: 1 }))).toEqual({ run: true });
   });
 
   it('cases needing state only the bot can make never run on live', () => {
-    const mockOnly = CATALOGUE.filter((e) => e.mockOnly);
+    const mockOnly = CASES.filter((e) => e.mockOnly);
     expect(mockOnly.map((e) => e.id)).toEqual(expect.arrayContaining(['auth.suspended', 'auth.revoked-key', 'concurrency.low-stock']));
     for (const entry of mockOnly) {
       const decision = decide(entry, live({ allowSpend: 1_000_000_000, liveRateLimitTest: true }));
@@ -47,19 +47,19 @@ describe('live safety: which cases run', () => {
   });
 
   it('the rate-limit case runs on live only when asked', () => {
-    const entry = CATALOGUE.find((e) => e.id === 'rate-limit.window')!;
+    const entry = CASES.find((e) => e.id === 'rate-limit.window')!;
     expect(decide(entry, live()).run).toBe(false);
     expect(decide(entry, live({ liveRateLimitTest: true })).run).toBe(true);
   });
 
   it('without a key only the auth-failure cases run', () => {
-    const running = CATALOGUE.filter((e) => decide(e, live({ apiKey: null, allowSpend: 1_000_000_000 })).run).map((e) => e.id);
+    const running = CASES.filter((e) => decide(e, live({ apiKey: null, allowSpend: 1_000_000_000 })).run).map((e) => e.id);
     expect(running.sort()).toEqual(['auth.invalid-key', 'auth.no-key']);
   });
 
   it('the dry run shows what would run, the requests, the time under the limit and the money', () => {
     const target = { ...live({ allowSpend: 2_000_000 }), baseUrl: 'https://api.ai-market.store', how: 'test', paceLimit: 20, paceWindowSeconds: 60 };
-    const plan = planRun(CATALOGUE, target, 100_000);
+    const plan = planRun(CASES, target, 100_000);
     const text = renderDryRun(target, 100_000);
     expect(text).toMatch(/purchase\.ok\s+4\s+0\.1 USDT\s+run/);
     expect(text).toMatch(/auth\.suspended\s+-\s+-\s+skip: mock only/);
@@ -83,7 +83,7 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
   }
 
   it('the client refuses a purchase over the allowance before sending it', async () => {
-    const { key, account } = await control.createAccount({ balance: '5' });
+    const { key, account } = await control.createAccount({ balance: '5', status: 'active' });
     const product = `ct-budget-${Date.now().toString(36)}`;
     await control.putProduct(product, { name: 'Budget test', price: '0.4', stock: 10 });
     const { kit, ledger } = liveKit('purchase.ok', liveTarget(target.baseUrl, key, 1_000_000), { now: Date.now, sleep: async () => {} });
@@ -142,12 +142,12 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
   }
 
   it('a whole run posing as live, without AI_MARKET_ALLOW_SPEND, spends nothing and says why cases were skipped', { timeout: 120_000 }, async () => {
-    const { key, account } = await control.createAccount({ balance: '5' });
+    const { key, account } = await control.createAccount({ balance: '5', status: 'active' });
     const { code, output, summary } = await withRaisedLimit(() => runPosingAsLive(key));
     expect(code, output).toBe(0);
     expect(summary.target?.kind).toBe('live');
     expect(summary.spent).toBe('0');
-    for (const entry of CATALOGUE) {
+    for (const entry of CASES) {
       const result = summary.cases.find((c) => c.id === entry.id);
       expect(result, entry.id).toBeDefined();
       if (entry.mockOnly) expect(result!.note, entry.id).toMatch(/^mock only: /);
@@ -162,7 +162,7 @@ describe.skipIf(target.kind !== 'mock')('live safety against this run\'s mock po
   });
 
   it('a whole run posing as live, with AI_MARKET_ALLOW_SPEND, spends within it and books every cent', { timeout: 120_000 }, async () => {
-    const { key, account } = await control.createAccount({ balance: '5' });
+    const { key, account } = await control.createAccount({ balance: '5', status: 'active' });
     const { state } = await accountState(account.id);
     const cheapest = Math.min(...state.products.filter((p) => p.in_stock && p.price > 0).map((p) => toMicros(p.price)));
     const allowance: Micros = Math.floor(cheapest * 2.5);

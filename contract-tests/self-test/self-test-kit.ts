@@ -2,8 +2,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { caseById } from '../cases/index.js';
 import { CaseKit } from '../lib/case-kit.js';
-import { catalogueEntry } from '../lib/catalogue.js';
+import type { ContractCase } from '../lib/contract-case.js';
 import type { Micros } from '../lib/money.js';
 import type { Clock } from '../lib/pacer.js';
 import { memoryLedger, type Ledger } from '../lib/run-ledger.js';
@@ -32,7 +33,9 @@ export function liveTarget(baseUrl: string, apiKey: string, allowSpend: Micros):
   };
 }
 
-export function liveKit(caseId: string, target: TargetInfo, clock: Clock, ledger: Ledger = memoryLedger(target.allowSpend)) {
-  const kit = new CaseKit(catalogueEntry(caseId), { target, publicSpec, controlSpec, ledger, clock, log: () => {} });
+/** A kit for a case (by id, or a case object made for the test) aimed at a "live" target. */
+export function liveKit(caseOrId: string | ContractCase, target: TargetInfo, clock: Clock, ledger: Ledger = memoryLedger(target.allowSpend)) {
+  const contractCase = typeof caseOrId === 'string' ? caseById(caseOrId) : caseOrId;
+  const kit = new CaseKit(contractCase, { target, publicSpec, controlSpec, ledger, clock, log: () => {} });
   return { kit, ledger };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatUsdt, parseUsdt, toMicros } from '../lib/money.js';
 import { ContractViolationError } from '../lib/spec-validator.js';
-import { publicSpec } from './self-test-kit.js';
+import { controlSpec, publicSpec } from './self-test-kit.js';
 
 const json = { 'content-type': 'application/json' };
 const check = (op: string, status: number, body: unknown, headers: Record<string, string> = json) =>
@@ -66,6 +66,15 @@ describe('validator: judged by spec/openapi.yaml', () => {
       { where: 'header Content-Type', message: "must be application/json (got 'text/html')" },
       { where: '(body)', message: 'is not JSON' },
     ]);
+  });
+
+  it('gives each operation its method and path: the first server\'s path joined with the operation\'s', () => {
+    expect(publicSpec.basePath()).toBe('/api/v1');
+    expect(publicSpec.route('purchase')).toEqual({ method: 'POST', path: '/api/v1/purchase' });
+    expect(publicSpec.route('getBalance')).toEqual({ method: 'GET', path: '/api/v1/balance' });
+    expect(controlSpec.basePath()).toBe('');
+    expect(controlSpec.route('topUpAccount', { id: 'a b' })).toEqual({ method: 'POST', path: '/_mock/accounts/a%20b/top-up' });
+    expect(() => controlSpec.route('topUpAccount')).toThrow(/needs the path parameter id/);
   });
 
   it('the error names operation, status, field and shows the body', () => {

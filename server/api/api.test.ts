@@ -3,8 +3,7 @@
  * real in-memory store, with a manual clock (time moves only when told).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readAnswer } from '../test-support/answers.js';
-import { createTestApp, type TestApp } from '../test-support/test-app.js';
+import { createTestApp, readAnswer, type TestApp } from '../test-support/test-app.js';
 
 let t: TestApp;
 beforeEach(() => {

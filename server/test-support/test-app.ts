@@ -7,7 +7,34 @@ import { createApp } from '../create-app.js';
 import { openDatabase } from '../db/open-database.js';
 import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../fixture-file.js';
 import { createStore } from '../store/create-store.js';
-import { readAnswer } from './answers.js';
+import type { components } from '../../spec/generated/control-types.js';
+
+/** GET /_mock/state, as spec/control-openapi.yaml declares it. */
+export type SandboxState = components['schemas']['State'];
+
+/** What the tests keep of an HTTP answer, read the same way in-process and over the network. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  // The body of any route (public, control, error); each test reads the fields its route declares.
+  json: any;
+}
+
+export async function readAnswer(res: Response): Promise<Answer> {
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+/** How many answers had each status, e.g. { 200: 5, 409: 35 }. */
+export const statusCounts = (answers: readonly Answer[]) =>
+  answers.reduce<Record<number, number>>((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {});
 
 export function createTestApp(options: { controlToken?: string; dbPath?: string; clientAddress?: string } = {}) {
   const clock = createManualClock();

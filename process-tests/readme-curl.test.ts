@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorCodes } from '../spec/error-codes.js';
-import { createTestApp, type TestApp } from './test-support/test-app.js';
+import { createTestApp, type TestApp } from '../server/test-support/test-app.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const rows = [...readme.matchAll(/^\| (\d{3}) \| `([A-Z_]+)`[^|]*\| `((?:curl|for) .+)` \|$/gm)].map(([, status, code, command]) => ({

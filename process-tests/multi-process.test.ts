@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMicros } from '../spec/money.js';
-import { readAnswer, statusCounts, type Answer, type SandboxState } from './test-support/answers.js';
-import { spawnServer, type SpawnedServer } from './test-support/spawn-server.js';
+import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
+import { readAnswer, statusCounts, type Answer, type SandboxState } from '../server/test-support/test-app.js';
 
 
 let dir: string;
 let dbPath: string;
-let servers: SpawnedServer[] = [];
+let servers: SpawnedSandbox[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ai-market-multi-process-'));
@@ -26,7 +26,7 @@ beforeAll(async () => {
   // Both start at once on a new file: one migrates and seeds, the other waits for it.
   // A long window keeps every request of a test inside one rate window.
   const args = ['--rate-limit', '100000', '--rate-window', '3600'];
-  const started = await Promise.allSettled([spawnServer({ db: dbPath, args }), spawnServer({ db: dbPath, args })]);
+  const started = await Promise.allSettled([spawnSandbox({ db: dbPath, args }), spawnSandbox({ db: dbPath, args })]);
   // Keep whichever did start, so afterAll stops it even when the other failed.
   servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   for (const s of started) if (s.status === 'rejected') throw s.reason;
@@ -37,7 +37,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(server: SpawnedServer, method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
+async function call(server: SpawnedSandbox, method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...init.headers };
   if (init.key) headers['X-API-Key'] = init.key;
   if (init.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './test-support/test-app.js';
+import { createTestApp, type TestApp } from '../server/test-support/test-app.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let t: TestApp;

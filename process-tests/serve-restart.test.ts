@@ -7,18 +7,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from './test-support/spawn-server.js';
+import { spawnSandbox, type SpawnedSandbox } from '../contract-tests/lib/spawn-sandbox.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'serve-restart-'));
 const db = join(dir, 'state', 'sandbox.sqlite');
-const started: SpawnedServer[] = [];
+const started: SpawnedSandbox[] = [];
 afterAll(() => {
   for (const server of started) server.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const start = async () => {
-  const server = await spawnServer({ db });
+  const server = await spawnSandbox({ db });
   started.push(server);
   return server;
 };
@@ -59,7 +59,14 @@ describe('serve on a database file', () => {
     const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(`${server.baseUrl}/api/v1/purchase`, {
         method: 'POST',
-        headers: { ...alice, 'Content-Type': 'application/json', 'Content-Length': String(head.length + tail.length) },
+        headers: {
+          ...alice,
+          'Content-Type': 'application/json',
+          'Content-Length': String(head.length + tail.length),
+          // The server answers 100 Continue once it has read the headers: from then on the request
+          // is in flight, however slowly a loaded machine schedules either process.
+          Expect: '100-continue',
+        },
       });
       req.on('response', (res) => {
         let body = '';
@@ -67,13 +74,14 @@ describe('serve on a database file', () => {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       });
       req.on('error', reject);
-      req.write(head);
-      // The signal goes out while the body is incomplete; the rest follows after it.
-      setTimeout(() => {
+      req.once('continue', () => {
+        req.write(head);
+        // The signal goes out while the body is incomplete; the rest follows after it.
         stopped = server.stop('SIGTERM');
-        setTimeout(() => req.end(tail), 200);
         stopped.catch(reject);
-      }, 200);
+        setTimeout(() => req.end(tail), 200);
+      });
+      req.flushHeaders();
     });
     const { status, body } = await answer;
     expect(status).toBe(200);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './test-support/test-app.js';
+import { createTestApp, type TestApp } from '../server/test-support/test-app.js';
 
 let t: TestApp;
 let server: ReturnType<typeof serve>;
