@@ -7,11 +7,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createVirtualClock } from '../server/clock.js';
-import { parseConfig, type Config } from '../server/config.js';
+import { ConfigError, parseConfig, settingsTable, type Config } from '../server/config.js';
 import { createApp } from '../server/create-app.js';
 import { openDatabase } from '../server/db/open-database.js';
 import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
-import { createStore } from '../server/store/create-store.js';
+import { createStore, type Store } from '../server/store/create-store.js';
+import { RefusedRule } from '../server/store/faults-store.js';
 import type { Fixture } from '../spec/control-schemas.js';
 import { VERSION } from './package-info.js';
 
@@ -30,12 +31,14 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
     rate_limit: config.rateLimit,
     rate_window_seconds: config.rateWindow,
     idempotency_reuse: config.idempotencyReuse,
+    journal_limit: config.journalLimit,
   });
   const seeded = store.transaction(() => {
     if (!store.isEmpty()) return false;
     store.loadFixture(fixture, clock.now());
     return true;
   });
+  addConfiguredFaults(store, config, clock.now());
 
   const app = createApp({ store, clock, fixture: { current: fixture }, controlToken: config.controlToken || undefined, version: VERSION });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -44,7 +47,7 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  printBanner(config, port, fixture, seeded);
+  printBanner(config, port, fixture, seeded, store);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -67,7 +70,17 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-function printBanner(config: Config, port: number, fixture: Fixture, seeded: boolean) {
+/** The rules of --fault / AI_MARKET_MOCK_FAULTS replace those of the previous start (none given: none kept). */
+function addConfiguredFaults(store: Store, config: Config, now: number) {
+  try {
+    store.faults.replaceConfigRules(config.faults, now);
+  } catch (error) {
+    if (!(error instanceof RefusedRule)) throw error;
+    throw new ConfigError(`${settingsTable.faults.flag} / ${settingsTable.faults.env}: rule ${error.message}`);
+  }
+}
+
+function printBanner(config: Config, port: number, fixture: Fixture, seeded: boolean, store: Store) {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${shownHost}:${port}`;
   const sample = fixture.accounts.find((a) => a.status === 'active' && Number(a.balance) > 0 && a.keys.some((k) => !k.revoked));
@@ -79,6 +92,8 @@ function printBanner(config: Config, port: number, fixture: Fixture, seeded: boo
     `  OpenAPI:       ${base}/openapi.yaml`,
     `  Database:      ${config.db}${seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
   ];
+  const faults = store.faults.list().length;
+  if (faults > 0) lines.push(`  Fault rules:   ${faults} in force (GET ${base}/_mock/faults)`);
   if (key) {
     lines.push(`  Sandbox key:   ${key} (${sample!.balance} USDT)`);
     lines.push(`  Try:           curl -s ${base}/api/v1/balance -H "X-API-Key: ${key}"`);

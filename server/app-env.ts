@@ -1,6 +1,7 @@
 /** Types shared by the app factory, middleware and handlers. */
 import type { Fixture } from '../spec/control-schemas.js';
 import type { Clock } from './clock.js';
+import type { AppliedFault } from './journal/journal-entry.js';
 import type { Store } from './store/create-store.js';
 import type { Context } from 'hono';
 
@@ -16,10 +17,14 @@ export interface AppDeps {
   clientAddress?: (c: Context) => string;
 }
 
-/** What authentication leaves on the context for the handlers. */
+/** What authentication leaves on the context for the handlers, and what later stages leave for the journal. */
 export interface AppEnv {
   Variables: {
     accountId: string;
     requestId: string;
+    /** The fault a fault rule applied to this request (server/faults/). */
+    fault?: AppliedFault;
+    /** The order a purchase created or replayed. */
+    order?: { id: string; replayed: boolean };
   };
 }

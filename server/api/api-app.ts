@@ -7,6 +7,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { getBalanceRoute, listProductsRoute, purchaseRoute } from '../../spec/api-routes.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { errors, zodDetails } from '../errors.js';
+import { afterCommitFaults } from '../faults/after-commit.js';
+import { faultStage } from '../faults/fault-stage.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { balanceHandler } from './balance-handler.js';
 import { productsHandler } from './products-handler.js';
@@ -21,6 +23,7 @@ export function createApiApp(deps: AppDeps) {
       if (!result.success) throw errors.validation(zodDetails(result.error));
     },
   });
+  api.use('*', faultStage(deps));
   api.use('*', authenticate(deps));
   api.use(
     purchaseRoute.path,
@@ -31,6 +34,7 @@ export function createApiApp(deps: AppDeps) {
       },
     }),
   );
+  api.use(purchaseRoute.path, afterCommitFaults(deps));
   return api
     .openapi(getBalanceRoute, balanceHandler(deps))
     .openapi(listProductsRoute, productsHandler(deps))

@@ -29,6 +29,7 @@ export const purchaseHandler =
       now: clock.now(),
     });
     if (outcome.kind === 'failed') throw outcome.error;
+    c.set('order', { id: (JSON.parse(outcome.body) as { order_id: string }).order_id, replayed: outcome.kind === 'replayed' });
     // The stored bytes go out unchanged, so a replay is byte-for-byte the first answer.
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (outcome.kind === 'replayed') headers['Idempotent-Replayed'] = 'true';

@@ -55,6 +55,8 @@ export const getSettingsHandler =
 export const patchSettingsHandler =
   ({ store }: AppDeps): RouteHandler<typeof patchSettingsRoute> =>
   (c) => {
-    store.settings.changeSettings(c.req.valid('json'));
+    const patch = c.req.valid('json');
+    store.settings.changeSettings(patch);
+    if (patch.journal_limit !== undefined) store.journal.prune();
     return c.json(store.settings.getSettings(), 200);
   };

@@ -6,6 +6,8 @@ import { toMicros } from '../../spec/money.js';
 import type { Fixture } from '../../spec/control-schemas.js';
 import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
+import { createFaultsStore } from './faults-store.js';
+import { createJournalStore } from './journal-store.js';
 import { createProductsStore } from './products-store.js';
 import { createPurchasesStore } from './purchases-store.js';
 import { newCode } from './random-ids.js';
@@ -25,9 +27,15 @@ export function createStore(db: Db) {
   const purchases = createPurchasesStore(db);
   const rateLimits = createRateLimitStore(db);
   const settings = createSettingsStore(db);
+  const faults = createFaultsStore(db, accounts);
+  const journal = createJournalStore(db, settings.journalLimit);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
 
-  /** Replaces all sandbox state (not the settings) with the fixture, in one transaction. */
+  /**
+   * Replaces all sandbox state (not the settings) with the fixture, in one transaction: the
+   * fixture's fault rules replace those made through the API, the configuration's start over,
+   * and the journal is emptied.
+   */
   const loadFixture = db.transaction((fixture: Fixture, now: number) => {
     db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
@@ -38,6 +46,8 @@ export function createStore(db: Db) {
     for (const product of fixture.products) {
       products.putProduct({ id: product.id, name: product.name, priceMicros: toMicros(product.price)!, codes: codesFor(product.id, product) });
     }
+    faults.resetForFixture(fixture.faults ?? [], now);
+    journal.clear();
   });
 
   return {
@@ -47,6 +57,8 @@ export function createStore(db: Db) {
     purchases,
     rateLimits,
     settings,
+    faults,
+    journal,
     loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
     /** Is there any state yet? A new database file is seeded from the fixture; an existing one is kept. */
     isEmpty: () => isEmpty.get() !== undefined,
