@@ -10,7 +10,7 @@ import { createVirtualClock } from '../server/clock.js';
 import { ConfigError, parseConfig, settingsTable, type Config } from '../server/config.js';
 import { createApp } from '../server/create-app.js';
 import { openDatabase } from '../server/db/open-database.js';
-import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
+import { DEFAULT_FIXTURE_PATH, FixtureError, readFixtureFile } from '../server/fixture-file.js';
 import { createStore, type Store } from '../server/store/create-store.js';
 import { RefusedRule } from '../server/store/faults-store.js';
 import type { Fixture } from '../spec/control-schemas.js';
@@ -35,7 +35,12 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   });
   const seeded = store.transaction(() => {
     if (!store.isEmpty()) return false;
-    store.loadFixture(fixture, clock.now());
+    try {
+      store.loadFixture(fixture, clock.now());
+    } catch (error) {
+      if (error instanceof RefusedRule) throw new FixtureError(`invalid fixture ${config.fixtures || DEFAULT_FIXTURE_PATH}:\n  faults.${error.message}`);
+      throw error;
+    }
     return true;
   });
   addConfiguredFaults(store, config, clock.now());

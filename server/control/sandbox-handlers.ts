@@ -9,8 +9,23 @@ import type {
   patchSettingsRoute,
   resetRoute,
 } from '../../spec/control-routes.js';
+import type { Fixture } from '../../spec/control-schemas.js';
 import type { AppDeps } from '../app-env.js';
+import { controlError } from '../errors.js';
+import type { Store } from '../store/create-store.js';
+import { RefusedRule } from '../store/faults-store.js';
 import { clockView, stateView } from './views.js';
+
+/** Loads a fixture; a fault rule the store refuses (a key_prefix that is a whole key) is a 400 naming it. */
+function load(store: Store, fixture: Fixture, now: number) {
+  try {
+    store.loadFixture(fixture, now);
+  } catch (error) {
+    if (!(error instanceof RefusedRule)) throw error;
+    const path = `faults.${error.index}.${error.refusal.path}`;
+    throw controlError('CONTROL_VALIDATION', `${path}: ${error.refusal.message}`, { details: [{ path, message: error.refusal.message }] });
+  }
+}
 
 export const getStateHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof getStateRoute> =>
@@ -21,7 +36,7 @@ export const resetHandler =
   ({ store, clock, fixture }: AppDeps): RouteHandler<typeof resetRoute> =>
   (c) => {
     clock.reset();
-    store.loadFixture(fixture.current, clock.now());
+    load(store, fixture.current, clock.now());
     return c.json({ ok: true as const, message: 'State reset to the fixture; clock back to real time.' }, 200);
   };
 
@@ -30,7 +45,7 @@ export const loadFixtureHandler =
   (c) => {
     const next = c.req.valid('json');
     clock.reset();
-    store.loadFixture(next, clock.now());
+    load(store, next, clock.now());
     fixture.current = next;
     return c.json({ ok: true as const, message: `Loaded ${next.accounts.length} accounts and ${next.products.length} products.` }, 200);
   };
