@@ -132,8 +132,8 @@ export async function runJournal(args: string[], env: NodeJS.ProcessEnv = proces
     try {
       return await fetch(`${options.baseUrl}${path}`, { headers, signal });
     } catch (error) {
-      const cause = (error as Error & { cause?: { code?: string } }).cause;
-      throw new Unreachable(`cannot reach ${options.baseUrl}: ${cause?.code ?? (error as Error).message}`);
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      throw new Unreachable(`cannot reach ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
   };
   /** A refused filter names its query parameter; say it as the flag. */

@@ -31,6 +31,8 @@ export interface SpawnServerOptions {
   args?: readonly string[];
   /** How long to wait for the banner. */
   readyTimeoutMs?: number;
+  /** Variables for the server on top of the inherited ones (AI_MARKET_MOCK_* are dropped from those). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface SpawnServerOptions {
 export async function spawnServer(options: SpawnServerOptions): Promise<SpawnedServer> {
   // The server's settings come from flags only: a developer's AI_MARKET_MOCK_* variables
   // (a control token, another rate limit) must not change what the tests see.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AI_MARKET_MOCK_')));
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AI_MARKET_MOCK_'))), ...options.env };
   const child = spawn(TSX, ['cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--db', options.db, ...(options.args ?? [])], {
     cwd: PROJECT_ROOT,
     env,
