@@ -3,6 +3,7 @@ import type { ContractCase } from '../lib/case-kit.js';
 import { AUTH_CASES } from './auth.js';
 import { BALANCE_CASES } from './balance.js';
 import { CONCURRENCY_CASES } from './concurrency.js';
+import { FAULT_CASES } from './faults.js';
 import { IDEMPOTENCY_CASES } from './idempotency.js';
 import { ORDER_OF_CHECKS_CASES } from './order-of-checks.js';
 import { PRODUCTS_CASES } from './products.js';
@@ -22,4 +23,5 @@ export const CASES_BY_FILE: Record<string, ContractCase[]> = {
   concurrency: CONCURRENCY_CASES,
   routing: ROUTING_CASES,
   'order-of-checks': ORDER_OF_CHECKS_CASES,
+  faults: FAULT_CASES,
 };

@@ -246,6 +246,20 @@ export const CATALOGUE: readonly CaseEntry[] = [
     mockOnly: 'NOT_FOUND and METHOD_NOT_ALLOWED are mock extensions the live API does not promise',
   },
   {
+    id: 'faults.server-errors',
+    title: 'fault rules: 500, 502, 503 and 504 in the error shape on every endpoint; a purchase whose answer was lost is replayed, charged once',
+    file: 'faults',
+    covers: [
+      ...each(500, 'INTERNAL_ERROR'),
+      ...each(502, 'UPSTREAM_ERROR'),
+      ...each(503, 'SERVICE_UNAVAILABLE'),
+      ...each(504, 'UPSTREAM_TIMEOUT'),
+      { operation: 'purchase', status: 200 },
+    ],
+    requests: 15,
+    mockOnly: 'fault rules are a sandbox tool; the live API fails only when it really fails',
+  },
+  {
     id: 'checks.order',
     title: 'the first failing check answers: routing, key, suspension, body, replay, product, stock, balance',
     file: 'order-of-checks',

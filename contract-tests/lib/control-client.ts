@@ -126,4 +126,13 @@ export class ControlClient {
   changeSettings(patch: Partial<ControlSettings>) {
     return this.#call<ControlSettings>('changeSettings', 'PATCH', '/_mock/settings', patch);
   }
+
+  /** A fault rule (mock only): see FaultRuleInput in spec/control-openapi.yaml. */
+  createFault(rule: Record<string, unknown>) {
+    return this.#call<{ id: number; fired: number }>('createFault', 'POST', '/_mock/faults', rule);
+  }
+
+  deleteFault(id: number) {
+    return this.#call<{ id: number; fired: number }>('deleteFault', 'DELETE', `/_mock/faults/${id}`);
+  }
 }
