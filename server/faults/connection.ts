@@ -38,15 +38,19 @@ export function dropConnection(c: Context, how: 'close' | 'reset'): Response {
  */
 export async function hang(c: Context, maxMs: number): Promise<Response> {
   const socket = socketOf(c);
+  // In-process there is no socket; an aborted request (the caller's AbortSignal) ends the hang there.
+  const signal = c.req.raw.signal;
   await new Promise<void>((resolve) => {
-    if (socket?.destroyed) return resolve();
+    if (socket?.destroyed || signal.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
       socket?.off('close', done).off('end', done);
+      signal.removeEventListener('abort', done);
       resolve();
     };
     const timer = setTimeout(done, maxMs);
     socket?.once('close', done).once('end', done);
+    signal.addEventListener('abort', done, { once: true });
   });
   return dropConnection(c, 'close');
 }
