@@ -4,7 +4,7 @@
  * Exit codes: 0 done, 1 the sandbox cannot be reached or the stream broke, 2 a wrong flag or a
  * filter the sandbox refused.
  */
-import { parseArgs } from 'node:util';
+import { baseUrlFlag, parseFlags, UsageError } from './flags.js';
 import { readEvents } from './sse-reader.js';
 
 export const JOURNAL_USAGE = `Usage: ai-market-sandbox journal --base-url URL [filters] [--follow] [--json]
@@ -35,8 +35,6 @@ Options:
 const FILTERS = ['account', 'key-prefix', 'operation', 'status', 'code', 'idempotency-key', 'since', 'until', 'limit', 'order'] as const;
 /** The filters the stream takes (a stream has no time range, limit or order). */
 const STREAM_FILTERS = new Set(['account', 'key-prefix', 'operation', 'status', 'code', 'idempotency-key']);
-
-class UsageError extends Error {}
 
 export interface JournalLine {
   id: number;
@@ -73,38 +71,26 @@ interface Options {
 }
 
 function parseJournalArgs(args: string[], env: NodeJS.ProcessEnv): Options | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'base-url': { type: 'string' },
-        ...Object.fromEntries(FILTERS.map((name) => [name, { type: 'string' as const }])),
-        follow: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'control-token': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, ''));
-  }
+  const values = parseFlags(args, {
+    'base-url': { type: 'string' },
+    ...(Object.fromEntries(FILTERS.map((name) => [name, { type: 'string' }])) as Record<(typeof FILTERS)[number], { type: 'string' }>),
+    follow: { type: 'boolean' },
+    json: { type: 'boolean' },
+    'control-token': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-  const baseUrl = (values['base-url'] as string | undefined) ?? env.AI_MARKET_BASE_URL;
-  if (!baseUrl) throw new UsageError('--base-url is required (or set AI_MARKET_BASE_URL)');
-  if (!/^https?:\/\/[^/]+/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
+  const baseUrl = baseUrlFlag(values['base-url'], env);
   const query = new URLSearchParams();
   for (const name of FILTERS) {
-    const value = (values as Record<string, unknown>)[name] as string | undefined;
+    const value = values[name];
     if (value === undefined) continue;
     if (value.trim() === '') throw new UsageError(`--${name} must not be empty`);
     query.set(name.replace(/-/g, '_'), value);
   }
-  const controlToken = (values['control-token'] as string | undefined) ?? env.AI_MARKET_MOCK_CONTROL_TOKEN;
+  const controlToken = values['control-token'] ?? env.AI_MARKET_MOCK_CONTROL_TOKEN;
   // Forgiving about the API's base URL: the control API sits beside /api/v1.
-  return { baseUrl: baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, ''), query, follow: values.follow === true, json: values.json === true, controlToken };
+  return { baseUrl: baseUrl.replace(/\/api\/v1$/, ''), query, follow: values.follow === true, json: values.json === true, controlToken };
 }
 
 /**
