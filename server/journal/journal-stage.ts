@@ -17,7 +17,7 @@ export const JOURNAL_BODY_CHARS = 4096;
 /** Faults after which the client got no answer at all (status 0 in the journal). */
 const NO_ANSWER = new Set<AppliedFault>(['close_before', 'reset_before', 'hang', 'after_commit_reset', 'after_commit_hang']);
 
-const truncate = (text: string | null) => (text !== null && text.length > JOURNAL_BODY_CHARS ? text.slice(0, JOURNAL_BODY_CHARS) : text);
+const truncate = (text: string | null, max = JOURNAL_BODY_CHARS) => (text !== null && text.length > max ? text.slice(0, max) : text);
 
 /** @example app.use(`${API_PREFIX}/*`, journalStage(deps)) — before the 404/405 gate. */
 export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEnv> =>
@@ -35,11 +35,12 @@ export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEn
       store.journal.record({
         at,
         method: c.req.method,
-        path: c.req.path,
+        // A junk path or header can be long; the journal keeps what a reader needs (the view's bounds).
+        path: truncate(c.req.path, 2048)!,
         operation: operationOf(c.req.method, c.req.path),
         accountId: (c.get('accountId') as string | undefined) ?? (key ? (store.accounts.findByKey(key)?.accountId ?? null) : null),
         keyPrefix: key === undefined ? null : shownPrefix(key),
-        idempotencyKey: c.req.header('Idempotency-Key') ?? null,
+        idempotencyKey: truncate(c.req.header('Idempotency-Key') ?? null, 1024),
         requestBody: truncate(await requestBodyText(c)),
         status,
         errorCode: status >= 400 ? codeOf(responseBody) : null,
