@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The command line: `ai-market-sandbox serve | contract | --help`.
+ * The command line: `ai-market-sandbox serve | contract | journal | --help`.
  * Exit codes: 0 done, 1 failure (e.g. contract suite failed), 2 wrong usage or a bad setting.
  */
 import { ConfigError, settingsHelp } from '../server/config.js';
@@ -14,6 +14,7 @@ const HELP = `AI-Market sandbox ${VERSION}: a stateful mock of the AI-Market API
 Usage:
   ai-market-sandbox serve [options]              start the mock (API under /api/v1, control API under /_mock)
   ai-market-sandbox contract --base-url URL      run the contract suite against a running server
+  ai-market-sandbox journal --base-url URL       print (--follow: stream) the request journal of a running sandbox
   ai-market-sandbox --help | --version
 
 Options of serve (flags win over environment variables):
@@ -42,6 +43,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'contract': {
       const { runContract } = await import('./contract-command.js');
       return runContract(rest);
+    }
+    case 'journal': {
+      const { runJournal } = await import('./journal-command.js');
+      return runJournal(rest);
     }
     default:
       throw new ConfigError(`unknown command "${command}" (see --help)`);

@@ -7,11 +7,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createVirtualClock } from '../server/clock.js';
-import { parseConfig, type Config } from '../server/config.js';
+import { ConfigError, parseConfig, settingsTable, type Config } from '../server/config.js';
 import { createApp } from '../server/create-app.js';
 import { openDatabase } from '../server/db/open-database.js';
-import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
+import { DEFAULT_FIXTURE_PATH, FixtureError, readFixtureFile } from '../server/fixture-file.js';
 import { createStore, type Store } from '../server/store/create-store.js';
+import { RefusedRule } from '../server/store/faults-store.js';
 import type { Fixture } from '../spec/control-schemas.js';
 import { fromMicros } from '../spec/money.js';
 import { VERSION } from './package-info.js';
@@ -31,8 +32,10 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
     rate_limit: config.rateLimit,
     rate_window_seconds: config.rateWindow,
     idempotency_reuse: config.idempotencyReuse,
+    journal_limit: config.journalLimit,
   });
-  const seeded = store.seedFixture(fixture, clock.now());
+  const seeded = seedFixture(store, fixture, config, clock.now());
+  addConfiguredFaults(store, config, clock.now());
 
   const app = createApp({ store, clock, controlToken: config.controlToken || undefined, version: VERSION });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -64,6 +67,26 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** The startup fixture (see Store.seedFixture); a fault rule the store refuses is a startup error naming it. */
+function seedFixture(store: Store, fixture: Fixture, config: Config, now: number): boolean {
+  try {
+    return store.seedFixture(fixture, now);
+  } catch (error) {
+    if (error instanceof RefusedRule) throw new FixtureError(`invalid fixture ${config.fixtures || DEFAULT_FIXTURE_PATH}:\n  faults.${error.message}`);
+    throw error;
+  }
+}
+
+/** The rules of --fault / AI_MARKET_MOCK_FAULTS replace those of the previous start (none given: none kept). */
+function addConfiguredFaults(store: Store, config: Config, now: number) {
+  try {
+    store.faults.replaceConfigRules(config.faults, now);
+  } catch (error) {
+    if (!(error instanceof RefusedRule)) throw error;
+    throw new ConfigError(`${settingsTable.faults.flag} / ${settingsTable.faults.env}: rule ${error.message}`);
+  }
+}
+
 /**
  * A fixture key that works now, with its wallet as the database has it (a kept
  * database may have spent or suspended what the fixture gave): one with money first.
@@ -90,6 +113,8 @@ function printBanner(config: Config, port: number, store: Store, start: { fixtur
     `  OpenAPI:       ${base}/openapi.yaml`,
     `  Database:      ${config.db}${start.seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
   ];
+  const faults = store.faults.list().length;
+  if (faults > 0) lines.push(`  Fault rules:   ${faults} in force (GET ${base}/_mock/faults)`);
   if (config.fixtures && !start.seeded && JSON.stringify(store.currentFixture()) !== JSON.stringify(start.fixture)) {
     lines.push(`  Fixture:       the database's own (--fixtures seeds a new database only; POST /_mock/fixtures loads another)`);
   }

@@ -3,7 +3,8 @@
  * server process on the file resets to the same state: a fixture loaded through
  * one process is what a reset through another returns to, and what a server
  * started later on the file keeps (its banner names a key of it, with the
- * balance the database holds now).
+ * balance the database holds now). A fixture's fault rules travel with it: a
+ * reset through any process brings them back, with fresh counters.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,5 +76,22 @@ describe('the current fixture, shared by the processes on one database file', ()
     expect(c.output()).toContain('Sandbox key:   mk_test_solo (balance 5 USDT)');
     expect((await call(c, 'POST', '/_mock/reset')).status).toBe(200);
     expect((await call(c, 'GET', '/api/v1/balance', { key: 'mk_test_solo' })).json.balance).toBe(7);
+  });
+
+  it("a fixture's fault rules come back on a reset through another process, with fresh counters", async () => {
+    const [a, b] = [await start(), await start()];
+    const withFaults = { ...solo, faults: [{ kind: 'error_response', status: 503, operation: 'getBalance', times: 1 }] };
+    expect((await call(a, 'POST', '/_mock/fixtures', { body: withFaults })).status).toBe(200);
+    const balance = async (server: SpawnedSandbox) => (await call(server, 'GET', '/api/v1/balance', { key: 'mk_test_solo' })).status;
+    expect([await balance(b), await balance(a)]).toEqual([503, 200]);
+    expect((await call(a, 'DELETE', '/_mock/faults')).status).toBe(200);
+
+    expect((await call(b, 'POST', '/_mock/reset')).status).toBe(200);
+
+    expect((await call(a, 'GET', '/_mock/faults')).json.faults).toEqual([
+      expect.objectContaining({ source: 'fixture', kind: 'error_response', status: 503, seen: 0, fired: 0, remaining: 1 }),
+    ]);
+    expect([await balance(a), await balance(b)]).toEqual([503, 200]);
+    await Promise.all([a.stop(), b.stop()]);
   });
 });

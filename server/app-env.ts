@@ -1,6 +1,7 @@
 /** Types shared by the app factory, middleware and handlers. */
 import type { Clock } from './clock.js';
 import type { Context } from 'hono';
+import type { AppliedFault } from './journal/journal-entry.js';
 import type { KeyLookup } from './store/accounts-store.js';
 import type { Store } from './store/create-store.js';
 
@@ -14,11 +15,15 @@ export interface AppDeps {
   clientAddress?: (c: Context) => string;
 }
 
-/** What the API's stages leave on the context for the stages after them and the handlers. */
+/** What the API's stages leave on the context for the stages after them, the handlers and the journal. */
 export interface AppEnv {
   Variables: {
     /** The key and its account, found by the key stage (middleware/api-key.ts). */
     caller: KeyLookup;
     requestId: string;
+    /** The fault a fault rule applied to this request (server/faults/). */
+    fault?: AppliedFault;
+    /** The order a purchase created or replayed. */
+    order?: { id: string; replayed: boolean };
   };
 }

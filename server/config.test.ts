@@ -12,7 +12,23 @@ describe('configuration', () => {
       rateWindow: 60,
       controlToken: '',
       idempotencyReuse: 'reject',
+      faults: [],
+      journalLimit: 10_000,
     });
+  });
+
+  it('takes fault rules from repeated --fault flags, or a JSON array in AI_MARKET_MOCK_FAULTS; flags win', () => {
+    const env = { AI_MARKET_MOCK_FAULTS: '[{"kind":"hang","max_ms":500},{"kind":"close_before","every":2}]' };
+    expect(parseConfig([], env).faults).toEqual([
+      { kind: 'hang', max_ms: 500 },
+      { kind: 'close_before', every: 2 },
+    ]);
+    const flags = ['--fault', '{"kind":"reset_before","times":1}', '--fault={"kind":"error_response","status":503}'];
+    expect(parseConfig(flags, env).faults).toEqual([
+      { kind: 'reset_before', times: 1 },
+      { kind: 'error_response', status: 503, body: 'json' },
+    ]);
+    expect(parseConfig(['--journal-limit', '50'], {}).journalLimit).toBe(50);
   });
 
   it('reads environment variables, and flags win over them', () => {
@@ -35,6 +51,11 @@ describe('configuration', () => {
     [['--control-token', 'short'], {}, /at least 8 characters/],
     [['--verbose'], {}, /unknown option --verbose/],
     [['--port'], {}, /--port needs a value/],
+    [['--fault', '{"kind":"hang"'], {}, /--fault=.*must be a fault rule as JSON/],
+    [['--fault', '{"kind":"hang","max_ms":9999999}'], {}, /--fault=.*max_ms: /],
+    [['--fault', '{"kind":"after_commit_reset","operation":"listProducts"}'], {}, /operation: after_commit_reset applies to purchases only/],
+    [[], { AI_MARKET_MOCK_FAULTS: '[{"kind":"teleport"}]' }, /AI_MARKET_MOCK_FAULTS=.*0\.kind: kind must be one of/],
+    [[], { AI_MARKET_MOCK_JOURNAL_LIMIT: '0' }, /AI_MARKET_MOCK_JOURNAL_LIMIT="0"/],
   ])('refuses %j %j with a message naming the setting', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);
@@ -42,6 +63,8 @@ describe('configuration', () => {
 
   it('lists every flag with its variable and default in the help', () => {
     const help = settingsHelp();
-    for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window']) expect(help).toContain(text);
+    for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window', '--fault', 'AI_MARKET_MOCK_FAULTS', '--journal-limit']) {
+      expect(help).toContain(text);
+    }
   });
 });

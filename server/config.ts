@@ -4,11 +4,27 @@
  * a one-line message naming the variable or flag.
  */
 import { z } from 'zod';
+import { FaultRuleInput, MAX_FAULT_RULES } from '../spec/fault-schemas.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positive = (max: number) => z.coerce.number().int().min(1).max(max);
 
-/** The settings, in the order --help lists them. */
+/** Fault rules as JSON text: one rule (an object) or a list of them. */
+const faultRulesJson = z
+  .string()
+  .transform((text, ctx) => {
+    if (text.trim() === '') return [];
+    try {
+      const value: unknown = JSON.parse(text);
+      return Array.isArray(value) ? value : [value];
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a fault rule as JSON, e.g. {"kind":"reset_before","operation":"purchase","times":1}, or a JSON array of them' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(FaultRuleInput).max(MAX_FAULT_RULES));
+
+/** The settings, in the order --help lists them. A repeatable flag may be given several times; its values add up. */
 export const settingsTable = {
   host: { env: 'AI_MARKET_MOCK_HOST', flag: '--host', default: '127.0.0.1', schema: z.string().min(1), help: 'address to listen on (0.0.0.0 for every interface)' },
   port: { env: 'AI_MARKET_MOCK_PORT', flag: '--port', default: '8080', schema: port, help: 'port to listen on (0 picks a free one)' },
@@ -18,6 +34,8 @@ export const settingsTable = {
   rateWindow: { env: 'AI_MARKET_MOCK_RATE_WINDOW', flag: '--rate-window', default: '60', schema: positive(86_400), help: 'rate-limit window in seconds' },
   controlToken: { env: 'AI_MARKET_MOCK_CONTROL_TOKEN', flag: '--control-token', default: '', schema: z.string().refine((t) => t === '' || t.length >= 8, 'must be at least 8 characters'), help: 'lock the control API (/_mock) with this bearer token (default: open)' },
   idempotencyReuse: { env: 'AI_MARKET_MOCK_IDEMPOTENCY_REUSE', flag: '--idempotency-reuse', default: 'reject', schema: z.enum(['reject', 'replay']), help: 'a reused Idempotency-Key with another body: reject (422) or replay (like a lenient live API)' },
+  faults: { env: 'AI_MARKET_MOCK_FAULTS', flag: '--fault', default: '', repeatable: true, schema: faultRulesJson, help: 'a fault rule as JSON (repeatable; the variable takes a JSON array), e.g. {"kind":"reset_before","times":1}' },
+  journalLimit: { env: 'AI_MARKET_MOCK_JOURNAL_LIMIT', flag: '--journal-limit', default: '10000', schema: positive(1_000_000), help: 'entries the request journal keeps (the oldest are dropped)' },
 } as const;
 
 type Table = typeof settingsTable;
@@ -33,28 +51,33 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
   const flags = parseFlags(argv);
   const config: Record<string, unknown> = {};
   for (const [name, setting] of Object.entries(settingsTable)) {
-    const fromFlag = flags.get(setting.flag);
-    const raw = fromFlag ?? env[setting.env] ?? setting.default;
-    const parsed = setting.schema.safeParse(raw);
-    if (!parsed.success) {
-      const source = fromFlag !== undefined ? setting.flag : env[setting.env] !== undefined ? setting.env : `default of ${setting.flag}`;
-      throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    }
-    config[name] = parsed.data;
+    const fromFlags = flags.get(setting.flag);
+    const repeatable = 'repeatable' in setting;
+    // A repeated flag: every value of a repeatable one, else the last.
+    const raws = fromFlags ? (repeatable ? fromFlags : fromFlags.slice(-1)) : [env[setting.env] ?? setting.default];
+    const values = raws.map((raw) => {
+      const parsed = setting.schema.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      const source = fromFlags !== undefined ? setting.flag : env[setting.env] !== undefined ? setting.env : `default of ${setting.flag}`;
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${where}${issue?.message ?? 'invalid'}`);
+    });
+    config[name] = repeatable ? values.flat() : values[0];
   }
   return config as Config;
 }
 
-function parseFlags(argv: readonly string[]): Map<string, string> {
+function parseFlags(argv: readonly string[]): Map<string, string[]> {
   const known = new Set<string>(Object.values(settingsTable).map((s) => s.flag));
-  const flags = new Map<string, string>();
+  const flags = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (!known.has(flag)) throw new ConfigError(`unknown option ${flag} (see --help)`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new ConfigError(`${flag} needs a value`);
-    flags.set(flag, value);
+    flags.set(flag, [...(flags.get(flag) ?? []), value]);
   }
   return flags;
 }

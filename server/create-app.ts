@@ -13,6 +13,7 @@ import { createApiApp } from './api/api-app.js';
 import type { AppDeps } from './app-env.js';
 import { createControlApp } from './control/control-app.js';
 import { AppError, errors, fromHttpException, writeError } from './errors.js';
+import { journalStage } from './journal/journal-stage.js';
 import { knownRoutes } from './middleware/known-routes.js';
 
 /**
@@ -23,6 +24,7 @@ import { knownRoutes } from './middleware/known-routes.js';
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use(requestId());
+  app.use(`${API_PREFIX}/*`, journalStage(deps));
   app.use(knownRoutes(() => app.routes));
 
   app.get('/health', (c) => c.json({ status: 'ok', version: deps.version }));

@@ -78,7 +78,19 @@ export const errors = {
   notFound: (path: string) => apiError('NOT_FOUND', `No such path: ${path}.`),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     apiError('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}. Allowed: ${allowed.join(', ')}.`, {}, { Allow: allowed.join(', ') }),
+  /** The answer of an error fault rule (see server/faults/). */
+  injected: (status: 500 | 502 | 503 | 504, ruleId: number) => {
+    const [code, message] = INJECTED[status];
+    return apiError(code, `${message} (sandbox fault rule ${ruleId}).`);
+  },
 } as const;
+
+const INJECTED = {
+  500: ['INTERNAL_ERROR', 'Internal server error'],
+  502: ['UPSTREAM_ERROR', 'Bad gateway: no valid answer from the upstream server'],
+  503: ['SERVICE_UNAVAILABLE', 'Service unavailable, try again shortly'],
+  504: ['UPSTREAM_TIMEOUT', 'Gateway timeout: the upstream server did not answer in time'],
+} as const satisfies Record<number, readonly [ErrorCode, string]>;
 
 /** Message templates of the control API (/_mock). */
 export const controlErrors = {
@@ -92,11 +104,16 @@ export const controlErrors = {
   keyNotFound: () => controlError('KEY_NOT_FOUND', 'No such key.'),
   productNotFound: (id: string) => controlError('PRODUCT_NOT_FOUND', `No product "${id}".`),
   codeExists: (code: string) => controlError('CODE_EXISTS', `code "${code}" is already in the store`),
+  faultNotFound: (id: number) => controlError('FAULT_NOT_FOUND', `No fault rule ${id}.`),
 } as const;
 
 /** Zod issues as `{ path, message }`, the path dotted ("quantity", "products.0.price"), "(body)" for the root. */
 export function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.slice(0, 50).map((issue) => ({
+  // An unknown field of a strict object is named by its own path, like any other bad field.
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown field' })) : [issue],
+  );
+  return issues.slice(0, 50).map((issue) => ({
     path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
     message: issue.message,
   }));

@@ -9,13 +9,17 @@ import {
   IdempotencyKey,
   IdempotencyKeyReusedError,
   InsufficientBalanceError,
+  InternalError,
   OutOfStockError,
   ProductListResponse,
   ProductNotFoundError,
   PurchaseRequest,
   PurchaseResponse,
   RateLimitedError,
+  ServiceUnavailableError,
   UnauthorizedError,
+  UpstreamError,
+  UpstreamTimeoutError,
   ValidationError,
 } from './api-schemas.js';
 
@@ -35,7 +39,15 @@ const retryAfterHeader = z.object({
     .openapi({ description: 'Seconds to wait, the same value as retry_after_seconds.', example: '12' }),
 });
 
-/** Answers every operation can give: bad key, suspended account, rate limit. */
+/** The sandbox's fault rules (mock only): what a failing server or a gateway in front of it answers. */
+const faultErrors = {
+  500: { ...json(InternalError, 'Mock extension. INTERNAL_ERROR: a fault rule (or a bug in the mock).'), 'x-mock-extension': true },
+  502: { ...json(UpstreamError, 'Mock extension. UPSTREAM_ERROR: a fault rule (a gateway got no valid answer).'), 'x-mock-extension': true },
+  503: { ...json(ServiceUnavailableError, 'Mock extension. SERVICE_UNAVAILABLE: a fault rule.'), 'x-mock-extension': true },
+  504: { ...json(UpstreamTimeoutError, 'Mock extension. UPSTREAM_TIMEOUT: a fault rule (a gateway gave up waiting).'), 'x-mock-extension': true },
+} as const;
+
+/** Answers every operation can give: bad key, suspended account, rate limit, and the fault rules' 5xx. */
 const commonErrors = {
   401: json(UnauthorizedError, 'NO_KEY: the X-API-Key header is missing. INVALID_KEY: the key is unknown, malformed or revoked.'),
   403: json(ForbiddenError, 'FORBIDDEN: the account is suspended.'),
@@ -43,6 +55,7 @@ const commonErrors = {
     ...json(RateLimitedError, 'RATE_LIMITED: over 20 requests per rolling minute for this key. Wait retry_after_seconds.'),
     headers: retryAfterHeader,
   },
+  ...faultErrors,
 } as const;
 
 export const getBalanceRoute = createRoute({

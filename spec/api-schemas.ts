@@ -96,7 +96,8 @@ export const IdempotencyKey = z
 
 export const ErrorCodeSchema = z.enum(allErrorCodes).openapi('ErrorCode', {
   description:
-    'Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND and METHOD_NOT_ALLOWED are mock extensions: the live documentation does not promise them.',
+    'Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND, METHOD_NOT_ALLOWED and the 5xx codes (INTERNAL_ERROR, UPSTREAM_ERROR, ' +
+    'SERVICE_UNAVAILABLE, UPSTREAM_TIMEOUT) are mock extensions: the live documentation does not promise them.',
 });
 
 export const ErrorBody = z
@@ -168,4 +169,25 @@ export const RateLimitedError = ErrorBody.extend({
   retry_after_seconds: z.number().int().min(1).max(86400).openapi({ format: 'int32' }),
 }).openapi('RateLimitedError', {
   example: { success: false, code: 'RATE_LIMITED', error: 'Rate limit exceeded: 20 requests per 60 s. Retry in 12 s.', retry_after_seconds: 12 },
+});
+
+/** The 5xx answers of the mock's fault rules: one code per status, so a client can branch on either. */
+export const InternalError = errorOf('InternalError', ['INTERNAL_ERROR'], {
+  code: 'INTERNAL_ERROR',
+  error: 'Internal server error (sandbox fault rule 3).',
+});
+
+export const UpstreamError = errorOf('UpstreamError', ['UPSTREAM_ERROR'], {
+  code: 'UPSTREAM_ERROR',
+  error: 'Bad gateway: no valid answer from the upstream server (sandbox fault rule 3).',
+});
+
+export const ServiceUnavailableError = errorOf('ServiceUnavailableError', ['SERVICE_UNAVAILABLE'], {
+  code: 'SERVICE_UNAVAILABLE',
+  error: 'Service unavailable, try again shortly (sandbox fault rule 3).',
+});
+
+export const UpstreamTimeoutError = errorOf('UpstreamTimeoutError', ['UPSTREAM_TIMEOUT'], {
+  code: 'UPSTREAM_TIMEOUT',
+  error: 'Gateway timeout: the upstream server did not answer in time (sandbox fault rule 3).',
 });

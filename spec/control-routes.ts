@@ -21,6 +21,8 @@ import {
   StateView,
   TopUpRequest,
 } from './control-schemas.js';
+import { FaultRuleInput, FaultRuleList, FaultRuleView } from './fault-schemas.js';
+import { JournalList, JournalQuery, JournalStreamQuery } from './journal-schemas.js';
 
 export const CONTROL_PREFIX = '/_mock';
 
@@ -110,7 +112,10 @@ export const addCodesRoute = createRoute({
 
 export const resetRoute = createRoute({
   method: 'post', path: '/reset', operationId: 'reset', tags: ['Sandbox'],
-  summary: 'Reset to the fixture', description: 'Drops every account, product, order, idempotency record and rate window, reloads the fixture the mock started with, and sets the clock back to real time.',
+  summary: 'Reset to the fixture',
+  description:
+    'Drops every account, product, order, idempotency record, rate window and journal entry, reloads the fixture the mock started with ' +
+    '(its fault rules replace those added through the API; those from the configuration start over), and sets the clock back to real time.',
   responses: { 200: json(OkResponse, 'Done.'), ...errors },
 });
 
@@ -147,8 +152,72 @@ export const patchSettingsRoute = createRoute({
   responses: { 200: json(Settings, 'The settings after the change.'), ...errors },
 });
 
+const faultId = z.object({
+  id: z.string().max(10).regex(/^[1-9][0-9]{0,9}$/, 'must be a fault rule id (a whole number)').openapi({ param: { name: 'id', in: 'path' }, example: '1' }),
+});
+
+export const createFaultRoute = createRoute({
+  method: 'post', path: '/faults', operationId: 'createFault', tags: ['Faults'],
+  summary: 'Add a fault rule',
+  description:
+    'From now on, matching requests of the public API get the fault: a delay, a 5xx answer, a closed or reset connection, a hang, ' +
+    'or, for purchases, the purchase committed and then the answer lost. Rules are tried in id order; the first that fires applies.',
+  request: { body: body(FaultRuleInput) },
+  responses: { 201: json(FaultRuleView, 'The rule as stored, with its seed and counters.'), ...errors },
+});
+
+export const listFaultsRoute = createRoute({
+  method: 'get', path: '/faults', operationId: 'listFaults', tags: ['Faults'],
+  summary: 'List the fault rules', description: 'Every rule, with how many matching requests it saw and how often it fired.',
+  responses: { 200: json(FaultRuleList, 'The rules, in the order they are tried.'), ...errors },
+});
+
+export const deleteFaultRoute = createRoute({
+  method: 'delete', path: '/faults/{id}', operationId: 'deleteFault', tags: ['Faults'],
+  summary: 'Remove a fault rule', description: 'Requests are no longer matched against it.',
+  request: { params: faultId },
+  responses: { 200: json(FaultRuleView, 'The rule that was removed.'), 404: json(ControlError, 'FAULT_NOT_FOUND: no such rule.'), ...errors },
+});
+
+export const clearFaultsRoute = createRoute({
+  method: 'delete', path: '/faults', operationId: 'clearFaults', tags: ['Faults'],
+  summary: 'Remove every fault rule', description: 'Those from the configuration and the fixture too (a reset brings those back).',
+  responses: { 200: json(OkResponse, 'Done.'), ...errors },
+});
+
+export const getJournalRoute = createRoute({
+  method: 'get', path: '/journal', operationId: 'getJournal', tags: ['Journal'],
+  summary: 'Read the request journal',
+  description: 'Every request to /api/v1 with its answer (errors, routing errors and faults included), newest first; the query narrows it.',
+  request: { query: JournalQuery },
+  responses: { 200: json(JournalList, 'The entries.'), ...errors },
+});
+
+export const streamJournalRoute = createRoute({
+  method: 'get', path: '/journal/stream', operationId: 'streamJournal', tags: ['Journal'],
+  summary: 'Follow the request journal (server-sent events)',
+  description:
+    'An event stream: first `event: ready`, then one `event: entry` (id = the entry id, data = a JournalEntry as JSON) for each new ' +
+    'request, also those served by other processes on the same database file.',
+  request: { query: JournalStreamQuery },
+  responses: {
+    200: {
+      description: 'The event stream; it ends when the client disconnects.',
+      content: { 'text/event-stream': { schema: z.string().max(100_000_000).openapi({ example: 'event: entry\nid: 42\ndata: {"id":42,...}\n\n' }) } },
+    },
+    ...errors,
+  },
+});
+
+export const clearJournalRoute = createRoute({
+  method: 'delete', path: '/journal', operationId: 'clearJournal', tags: ['Journal'],
+  summary: 'Empty the request journal', description: 'Entry ids keep increasing afterwards. POST /reset empties it too.',
+  responses: { 200: json(OkResponse, 'Done.'), ...errors },
+});
+
 export const controlRoutes = [
   getStateRoute, createAccountRoute, createKeyRoute, revokeKeyRoute, suspendAccountRoute, reactivateAccountRoute,
   topUpRoute, putProductRoute, addCodesRoute, resetRoute, loadFixtureRoute, getClockRoute, advanceClockRoute,
   getSettingsRoute, patchSettingsRoute,
+  createFaultRoute, listFaultsRoute, deleteFaultRoute, clearFaultsRoute, getJournalRoute, streamJournalRoute, clearJournalRoute,
 ] as const;

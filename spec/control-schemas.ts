@@ -3,6 +3,7 @@
  * control API also accepts as a body.
  */
 import { z } from '@hono/zod-openapi';
+import { FaultRuleInput, MAX_FAULT_RULES } from './fault-schemas.js';
 import { toMicros } from './money.js';
 
 /** A bounded whole number; format int32 keeps generated clients from using floats. */
@@ -57,6 +58,7 @@ export const Fixture = z
     description: z.string().max(1000).optional(),
     accounts: z.array(FixtureAccount).max(10_000),
     products: z.array(FixtureProduct).max(10_000),
+    faults: z.array(FaultRuleInput).max(MAX_FAULT_RULES).optional().openapi({ description: 'Fault rules in force after loading and after every reset.' }),
   })
   .superRefine((fixture, ctx) => {
     const seen = (kind: string, values: string[], path: (index: number) => (string | number)[]) => {
@@ -188,8 +190,9 @@ export const Settings = z
     }),
     rate_limit: int(1, 100_000),
     rate_window_seconds: int(1, 86_400),
+    journal_limit: int(1, 1_000_000).openapi({ description: 'Entries the request journal keeps; the oldest are dropped.' }),
   })
-  .openapi('Settings', { example: { idempotency_reuse: 'reject', rate_limit: 20, rate_window_seconds: 60 } });
+  .openapi('Settings', { example: { idempotency_reuse: 'reject', rate_limit: 20, rate_window_seconds: 60, journal_limit: 10000 } });
 
 export const SettingsPatch = Settings.partial().openapi('SettingsPatch', { example: { idempotency_reuse: 'replay' } });
 
@@ -204,7 +207,7 @@ export const StateView = z
   .openapi('State', {
     example: {
       clock: { now: '2026-11-24T00:00:00.000Z', offset_seconds: 0 },
-      settings: { idempotency_reuse: 'reject', rate_limit: 20, rate_window_seconds: 60 },
+      settings: { idempotency_reuse: 'reject', rate_limit: 20, rate_window_seconds: 60, journal_limit: 10000 },
       accounts: [{ id: 'alice', status: 'active', balance: 95, keys: [{ prefix: 'mk_test_al', revoked: false, created_at: '2026-11-24T00:00:00.000Z' }] }],
       products: [{ id: '002', name: 'Steam Gift Card 5 USD', price: 5, stock: 99, in_stock: true, sold: 1 }],
       orders: [

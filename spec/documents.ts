@@ -91,6 +91,8 @@ export function buildControlDocument(options: { sandboxOrigin?: string } = {}) {
       { name: 'Accounts', description: 'Accounts, keys and wallets.' },
       { name: 'Products', description: 'Products, prices, stock and codes.' },
       { name: 'Sandbox', description: 'Reset, fixtures, clock, settings and state.' },
+      { name: 'Faults', description: 'Fault rules: rehearse gateways that fail, connections that drop and answers that never come.' },
+      { name: 'Journal', description: 'Every request to /api/v1 and its answer.' },
     ],
   });
 }

@@ -19,6 +19,12 @@ export const errorCodes = {
   },
   NOT_FOUND: { status: 404, mockOnly: true, summary: 'Mock extension: no such path.' },
   METHOD_NOT_ALLOWED: { status: 405, mockOnly: true, summary: 'Mock extension: the path exists but not with this method.' },
+  // The answers of fault rules (and 500 also of a bug in the mock): the live API may fail like this
+  // too, but its documentation promises no body, so these codes are the mock's own.
+  INTERNAL_ERROR: { status: 500, mockOnly: true, summary: 'Mock extension: the server failed (a fault rule, or a bug in the mock).' },
+  UPSTREAM_ERROR: { status: 502, mockOnly: true, summary: 'Mock extension: a gateway got no valid answer from the API (a fault rule).' },
+  SERVICE_UNAVAILABLE: { status: 503, mockOnly: true, summary: 'Mock extension: the service is unavailable for a moment (a fault rule).' },
+  UPSTREAM_TIMEOUT: { status: 504, mockOnly: true, summary: 'Mock extension: a gateway gave up waiting for the API (a fault rule).' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -34,6 +40,7 @@ export const controlErrorCodes = {
   PRODUCT_NOT_FOUND: { status: 404, summary: 'No product has this id.' },
   ACCOUNT_EXISTS: { status: 409, summary: 'An account or key with this id already exists.' },
   CODE_EXISTS: { status: 409, summary: 'A code is already in the store (codes are unique, ever).' },
+  FAULT_NOT_FOUND: { status: 404, summary: 'No fault rule has this id.' },
 } as const;
 
 export type ControlErrorCode = keyof typeof controlErrorCodes;

@@ -7,6 +7,7 @@ import type { ContractCase } from '../lib/contract-case.js';
 import { authCases } from './auth.js';
 import { balanceCases } from './balance.js';
 import { concurrencyCases } from './concurrency.js';
+import { faultCases } from './faults.js';
 import { idempotencyCases } from './idempotency.js';
 import { orderOfChecksCases } from './order-of-checks.js';
 import { productsCases } from './products.js';
@@ -26,6 +27,7 @@ export const CASES: readonly ContractCase[] = [
   ...concurrencyCases,
   ...routingCases,
   ...orderOfChecksCases,
+  ...faultCases,
 ];
 
 /** The case with this id; throws naming the id when there is none. */

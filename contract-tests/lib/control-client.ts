@@ -95,4 +95,13 @@ export class ControlClient {
   changeSettings(patch: RequestOf<'changeSettings'>) {
     return this.#call('changeSettings', {}, patch);
   }
+
+  /** A fault rule (mock only): see FaultRuleInput in spec/control-openapi.yaml. */
+  createFault(rule: RequestOf<'createFault'>) {
+    return this.#call('createFault', {}, rule);
+  }
+
+  deleteFault(id: number) {
+    return this.#call('deleteFault', { id: String(id) });
+  }
 }

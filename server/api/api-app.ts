@@ -1,15 +1,25 @@
 /**
  * The public API under /api/v1, as a pipeline: the order of checks, the first
  * that fails answers. One named middleware or step per stage, each doing one job.
+ * Rows without a number are the mock's own (the journal, and fault rules, which
+ * fire only when a rule is set through /_mock/faults, --fault or a fixture).
  *
  *    stage            answers                                        where
+ *    journal          nothing: records every request below and its   journalStage, app-wide (create-app.ts),
+ *                     answer (or the fault that denied it one)       around everything else
  *    1. routes        404 NOT_FOUND, 405 METHOD_NOT_ALLOWED          knownRoutes, app-wide (create-app.ts)
+ *    faults           a rule's delay (then on), 5xx, closed or       faultStage
+ *                     reset connection, hang; nothing is checked,
+ *                     counted against the rate limit or charged
  *    2. key           401 NO_KEY / INVALID_KEY, 429 after too many   apiKey
  *                     failed tries from one address
  *    3. suspension    403 FORBIDDEN                                  refuseSuspended
  *    4. rate limit    429 RATE_LIMITED                               rateLimit
  *    5. body          400 VALIDATION (JSON, 16 KiB, PurchaseRequest) jsonBody            POST /purchase only
  *    6. idempotency   400 VALIDATION (malformed Idempotency-Key)     idempotencyKey      POST /purchase only
+ *    after commit     registered here, acts after step 11 for a      afterCommitFaults   POST /purchase only
+ *                     new order: a rule's 500/502/504, reset or hang
+ *                     instead of the answer (the order stays)
  *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
  *    top to bottom in purchaseSteps (server/store/purchases-store.ts):
  *    7. idempotent replay, or 422 IDEMPOTENCY_KEY_REUSED
@@ -23,6 +33,8 @@ import { getBalanceRoute, listProductsRoute, purchaseRoute } from '../../spec/ap
 import { PurchaseRequest } from '../../spec/api-schemas.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { errors, zodDetails } from '../errors.js';
+import { afterCommitFaults } from '../faults/after-commit.js';
+import { faultStage } from '../faults/fault-stage.js';
 import { apiKey } from '../middleware/api-key.js';
 import { idempotencyKey } from '../middleware/idempotency-key.js';
 import { jsonBody } from '../middleware/json-body.js';
@@ -46,12 +58,14 @@ export function createApiApp(deps: AppDeps) {
       if (!result.success) throw errors.validation(zodDetails(result.error));
     },
   });
-  // 1. routes: knownRoutes has answered 404/405 before this app is reached.
+  // journal, 1. routes: journalStage and knownRoutes run app-wide before this app is reached.
+  api.use('*', faultStage(deps)); // faults
   api.use('*', apiKey(deps)); // 2.
   api.use('*', refuseSuspended()); // 3.
   api.use('*', rateLimit(deps)); // 4.
   api.use(purchaseRoute.path, jsonBody({ schema: PurchaseRequest, maxBytes: MAX_BODY_BYTES })); // 5.
   api.use(purchaseRoute.path, idempotencyKey()); // 6.
+  api.use(purchaseRoute.path, afterCommitFaults(deps)); // after commit: acts once the handler has answered
   return api
     .openapi(getBalanceRoute, balanceHandler(deps))
     .openapi(listProductsRoute, productsHandler(deps))

@@ -54,6 +54,11 @@ export const purchaseHandler =
     );
     if ('refused' in result) throw refusalError(result, product_id);
     // A replay is the stored bytes unchanged: byte-for-byte the first answer.
-    if ('replayed' in result) return sendJsonText(c, result.replayed, 200, { 'Idempotent-Replayed': 'true' });
+    if ('replayed' in result) {
+      // For the journal and the after-commit step (which leaves a replay alone).
+      c.set('order', { id: (JSON.parse(result.replayed) as PurchaseBody).order_id, replayed: true });
+      return sendJsonText(c, result.replayed, 200, { 'Idempotent-Replayed': 'true' });
+    }
+    c.set('order', { id: result.created.orderId, replayed: false });
     return sendJsonText(c, result.answer, 200);
   };

@@ -6,6 +6,8 @@ import type { AppDeps } from '../app-env.js';
 import { bodyProblems, controlErrors, zodDetails } from '../errors.js';
 import { controlAuth } from '../middleware/control-auth.js';
 import * as accounts from './accounts-handlers.js';
+import * as faults from './faults-handlers.js';
+import * as journal from './journal-handlers.js';
 import * as products from './products-handlers.js';
 import * as sandbox from './sandbox-handlers.js';
 
@@ -43,5 +45,12 @@ export function createControlApp(deps: AppDeps) {
     .openapi(routes.getClockRoute, sandbox.getClockHandler(deps))
     .openapi(routes.advanceClockRoute, sandbox.advanceClockHandler(deps))
     .openapi(routes.getSettingsRoute, sandbox.getSettingsHandler(deps))
-    .openapi(routes.patchSettingsRoute, sandbox.patchSettingsHandler(deps));
+    .openapi(routes.patchSettingsRoute, sandbox.patchSettingsHandler(deps))
+    .openapi(routes.createFaultRoute, faults.createFaultHandler(deps))
+    .openapi(routes.listFaultsRoute, faults.listFaultsHandler(deps))
+    .openapi(routes.deleteFaultRoute, faults.deleteFaultHandler(deps))
+    .openapi(routes.clearFaultsRoute, faults.clearFaultsHandler(deps))
+    .openapi(routes.getJournalRoute, journal.getJournalHandler(deps))
+    .openapi(routes.streamJournalRoute, journal.streamJournalHandler(deps))
+    .openapi(routes.clearJournalRoute, journal.clearJournalHandler(deps));
 }

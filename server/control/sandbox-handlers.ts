@@ -10,7 +10,22 @@ import type {
   resetRoute,
 } from '../../spec/control-routes.js';
 import type { AppDeps } from '../app-env.js';
+import { controlErrors } from '../errors.js';
+import { RefusedRule } from '../store/faults-store.js';
 import { clockView, stateView } from './views.js';
+
+/**
+ * Runs a write that puts a fixture's state in place (a load, or a reset to the stored fixture):
+ * a fault rule the store refuses (a key_prefix that is a whole key) is a 400 naming it.
+ */
+function applyingFixture<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (!(error instanceof RefusedRule)) throw error;
+    throw controlErrors.validation([{ path: `faults.${error.index}.${error.refusal.path}`, message: error.refusal.message }]);
+  }
+}
 
 export const getStateHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof getStateRoute> =>
@@ -21,7 +36,7 @@ export const resetHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof resetRoute> =>
   (c) => {
     clock.reset();
-    store.resetToFixture(clock.now());
+    applyingFixture(() => store.resetToFixture(clock.now()));
     return c.json({ ok: true as const, message: 'State reset to the fixture; clock back to real time.' }, 200);
   };
 
@@ -30,7 +45,7 @@ export const loadFixtureHandler =
   (c) => {
     const next = c.req.valid('json');
     clock.reset();
-    store.loadFixture(next, clock.now());
+    applyingFixture(() => store.loadFixture(next, clock.now()));
     return c.json({ ok: true as const, message: `Loaded ${next.accounts.length} accounts and ${next.products.length} products.` }, 200);
   };
 
@@ -54,6 +69,8 @@ export const getSettingsHandler =
 export const patchSettingsHandler =
   ({ store }: AppDeps): RouteHandler<typeof patchSettingsRoute> =>
   (c) => {
-    store.settings.changeSettings(c.req.valid('json'));
+    const patch = c.req.valid('json');
+    store.settings.changeSettings(patch);
+    if (patch.journal_limit !== undefined) store.journal.prune();
     return c.json(store.settings.getSettings(), 200);
   };

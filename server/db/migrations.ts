@@ -75,4 +75,51 @@ export const migrations: readonly string[] = [
     fixture TEXT NOT NULL
   );
   `,
+  // 3: fault rules and the request journal (mock only). Both are shared by every process on the file.
+  `
+  -- A rule's counters and random state live here, so "the next N" holds across processes.
+  -- An exact key is kept only as its hash; key_shown is its first characters, for the list.
+  CREATE TABLE fault_rules (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL CHECK (source IN ('api', 'config', 'fixture')),
+    kind TEXT NOT NULL,
+    stage TEXT NOT NULL CHECK (stage IN ('before', 'after_commit')),
+    operation TEXT,
+    account_id TEXT,
+    key_hash TEXT,
+    key_shown TEXT,
+    key_prefix TEXT,
+    product_id TEXT,
+    with_idempotency_key INTEGER CHECK (with_idempotency_key IN (0, 1)),
+    times INTEGER,
+    every INTEGER,
+    probability REAL,
+    seed INTEGER NOT NULL,
+    rng_state INTEGER NOT NULL,
+    seen INTEGER NOT NULL DEFAULT 0,
+    fired INTEGER NOT NULL DEFAULT 0,
+    params TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  -- AUTOINCREMENT: ids never go back, even after a clear, so a follower's last id stays meaningful.
+  -- No secondary indexes: the table is bounded (10,000 rows by default) and the write is the hot path.
+  CREATE TABLE journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    operation TEXT,
+    account_id TEXT,
+    key_prefix TEXT,
+    idempotency_key TEXT,
+    request_body TEXT,
+    status INTEGER NOT NULL,
+    error_code TEXT,
+    response_body TEXT,
+    latency_ms INTEGER NOT NULL,
+    fault TEXT,
+    order_id TEXT,
+    replayed INTEGER NOT NULL CHECK (replayed IN (0, 1))
+  );
+  `,
 ];

@@ -6,6 +6,8 @@ import { toMicros } from '../../spec/money.js';
 import { Fixture } from '../../spec/control-schemas.js';
 import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
+import { createFaultsStore } from './faults-store.js';
+import { createJournalStore } from './journal-store.js';
 import { createProductsStore } from './products-store.js';
 import { createPurchasesStore } from './purchases-store.js';
 import { newCode } from './random-ids.js';
@@ -25,6 +27,8 @@ export function createStore(db: Db) {
   const purchases = createPurchasesStore(db);
   const rateLimits = createRateLimitStore(db);
   const settings = createSettingsStore(db);
+  const faults = createFaultsStore(db, accounts);
+  const journal = createJournalStore(db, settings.journalLimit);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
   const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
   const writeFixture = db.prepare(
@@ -37,7 +41,11 @@ export function createStore(db: Db) {
     return row && Fixture.parse(JSON.parse(row.fixture));
   };
 
-  /** Replaces all sandbox state (not the settings, not the stored fixture) with the fixture's. Call inside a transaction. */
+  /**
+   * Replaces all sandbox state (not the settings, not the stored fixture) with the fixture's: the
+   * fixture's fault rules replace those made through the API, the configuration's start over, and
+   * the journal is emptied. Call inside a transaction.
+   */
   const replaceState = (fixture: Fixture, now: number) => {
     db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
@@ -48,6 +56,8 @@ export function createStore(db: Db) {
     for (const product of fixture.products) {
       products.putProduct({ id: product.id, name: product.name, priceMicros: toMicros(product.price)!, codes: codesFor(product.id, product) });
     }
+    faults.resetForFixture(fixture.faults ?? [], now);
+    journal.clear();
   };
 
   /** The fixture becomes the state and the one resets return to, together. */
@@ -84,6 +94,8 @@ export function createStore(db: Db) {
     purchases,
     rateLimits,
     settings,
+    faults,
+    journal,
     loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
     resetToFixture: (now: number) => resetToFixture.immediate(now),
     seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),

@@ -20,3 +20,9 @@ export const hashKey = (key: string) => createHash('sha256').update(key).digest(
 
 /** What the state view shows of a key. */
 export const keyPrefix = (key: string) => key.slice(0, 10);
+
+/**
+ * What the journal and the fault list show of a key someone sent: its first 10 characters,
+ * and never the whole of a short one.
+ */
+export const shownPrefix = (key: string) => (key.length > 10 ? key.slice(0, 10) : key.slice(0, Math.floor(key.length / 2)));

@@ -10,7 +10,11 @@ export interface Settings {
   idempotency_reuse: 'reject' | 'replay';
   rate_limit: number;
   rate_window_seconds: number;
+  /** How many entries the request journal keeps. */
+  journal_limit: number;
 }
+
+export const DEFAULT_JOURNAL_LIMIT = 10_000;
 
 export function createSettingsStore(db: Db) {
   const read = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
@@ -28,10 +32,13 @@ export function createSettingsStore(db: Db) {
 
   return {
     clockOffset,
+    /** Only the journal's limit, for the journal's reads and prunes. */
+    journalLimit: () => get('journal_limit', DEFAULT_JOURNAL_LIMIT),
     getSettings: (): Settings => ({
       idempotency_reuse: get('idempotency_reuse', 'reject'),
       rate_limit: get('rate_limit', 20),
       rate_window_seconds: get('rate_window_seconds', 60),
+      journal_limit: get('journal_limit', DEFAULT_JOURNAL_LIMIT),
     }),
     changeSettings: db.transaction((patch: Partial<Settings>) => {
       for (const [name, value] of Object.entries(patch)) if (value !== undefined) set(name, value);

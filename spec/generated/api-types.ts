@@ -99,10 +99,10 @@ export interface components {
             error: string;
         };
         /**
-         * @description Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND and METHOD_NOT_ALLOWED are mock extensions: the live documentation does not promise them.
+         * @description Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND, METHOD_NOT_ALLOWED and the 5xx codes (INTERNAL_ERROR, UPSTREAM_ERROR, SERVICE_UNAVAILABLE, UPSTREAM_TIMEOUT) are mock extensions: the live documentation does not promise them.
          * @enum {string}
          */
-        ErrorCode: "NO_KEY" | "INVALID_KEY" | "VALIDATION" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "PRODUCT_NOT_FOUND" | "OUT_OF_STOCK" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED";
+        ErrorCode: "NO_KEY" | "INVALID_KEY" | "VALIDATION" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "PRODUCT_NOT_FOUND" | "OUT_OF_STOCK" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "UPSTREAM_TIMEOUT";
         /**
          * @example {
          *       "success": false,
@@ -127,6 +127,50 @@ export interface components {
             code?: "RATE_LIMITED";
             /** Format: int32 */
             retry_after_seconds: number;
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "INTERNAL_ERROR",
+         *       "error": "Internal server error (sandbox fault rule 3)."
+         *     }
+         */
+        InternalError: components["schemas"]["ErrorResponse"] & {
+            /** @enum {string} */
+            code?: "INTERNAL_ERROR";
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "UPSTREAM_ERROR",
+         *       "error": "Bad gateway: no valid answer from the upstream server (sandbox fault rule 3)."
+         *     }
+         */
+        UpstreamError: components["schemas"]["ErrorResponse"] & {
+            /** @enum {string} */
+            code?: "UPSTREAM_ERROR";
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "SERVICE_UNAVAILABLE",
+         *       "error": "Service unavailable, try again shortly (sandbox fault rule 3)."
+         *     }
+         */
+        ServiceUnavailableError: components["schemas"]["ErrorResponse"] & {
+            /** @enum {string} */
+            code?: "SERVICE_UNAVAILABLE";
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "UPSTREAM_TIMEOUT",
+         *       "error": "Gateway timeout: the upstream server did not answer in time (sandbox fault rule 3)."
+         *     }
+         */
+        UpstreamTimeoutError: components["schemas"]["ErrorResponse"] & {
+            /** @enum {string} */
+            code?: "UPSTREAM_TIMEOUT";
         };
         /**
          * @example {
@@ -339,6 +383,42 @@ export interface operations {
                     "application/json": components["schemas"]["RateLimitedError"];
                 };
             };
+            /** @description Mock extension. INTERNAL_ERROR: a fault rule (or a bug in the mock). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description Mock extension. UPSTREAM_ERROR: a fault rule (a gateway got no valid answer). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamError"];
+                };
+            };
+            /** @description Mock extension. SERVICE_UNAVAILABLE: a fault rule. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+            /** @description Mock extension. UPSTREAM_TIMEOUT: a fault rule (a gateway gave up waiting). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamTimeoutError"];
+                };
+            };
         };
     };
     listProducts: {
@@ -386,6 +466,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description Mock extension. INTERNAL_ERROR: a fault rule (or a bug in the mock). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description Mock extension. UPSTREAM_ERROR: a fault rule (a gateway got no valid answer). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamError"];
+                };
+            };
+            /** @description Mock extension. SERVICE_UNAVAILABLE: a fault rule. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+            /** @description Mock extension. UPSTREAM_TIMEOUT: a fault rule (a gateway gave up waiting). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamTimeoutError"];
                 };
             };
         };
@@ -489,6 +605,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description Mock extension. INTERNAL_ERROR: a fault rule (or a bug in the mock). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalError"];
+                };
+            };
+            /** @description Mock extension. UPSTREAM_ERROR: a fault rule (a gateway got no valid answer). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamError"];
+                };
+            };
+            /** @description Mock extension. SERVICE_UNAVAILABLE: a fault rule. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+            /** @description Mock extension. UPSTREAM_TIMEOUT: a fault rule (a gateway gave up waiting). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamTimeoutError"];
                 };
             };
         };

@@ -191,7 +191,7 @@ export interface paths {
         put?: never;
         /**
          * Reset to the fixture
-         * @description Drops every account, product, order, idempotency record and rate window, reloads the fixture the mock started with, and sets the clock back to real time.
+         * @description Drops every account, product, order, idempotency record, rate window and journal entry, reloads the fixture the mock started with (its fault rules replace those added through the API; those from the configuration start over), and sets the clock back to real time.
          */
         post: operations["reset"];
         delete?: never;
@@ -284,6 +284,98 @@ export interface paths {
         patch: operations["changeSettings"];
         trace?: never;
     };
+    "/_mock/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the fault rules
+         * @description Every rule, with how many matching requests it saw and how often it fired.
+         */
+        get: operations["listFaults"];
+        put?: never;
+        /**
+         * Add a fault rule
+         * @description From now on, matching requests of the public API get the fault: a delay, a 5xx answer, a closed or reset connection, a hang, or, for purchases, the purchase committed and then the answer lost. Rules are tried in id order; the first that fires applies.
+         */
+        post: operations["createFault"];
+        /**
+         * Remove every fault rule
+         * @description Those from the configuration and the fixture too (a reset brings those back).
+         */
+        delete: operations["clearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a fault rule
+         * @description Requests are no longer matched against it.
+         */
+        delete: operations["deleteFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the request journal
+         * @description Every request to /api/v1 with its answer (errors, routing errors and faults included), newest first; the query narrows it.
+         */
+        get: operations["getJournal"];
+        put?: never;
+        post?: never;
+        /**
+         * Empty the request journal
+         * @description Entry ids keep increasing afterwards. POST /reset empties it too.
+         */
+        delete: operations["clearJournal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/journal/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the request journal (server-sent events)
+         * @description An event stream: first `event: ready`, then one `event: entry` (id = the entry id, data = a JournalEntry as JSON) for each new request, also those served by other processes on the same database file.
+         */
+        get: operations["streamJournal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -297,7 +389,8 @@ export interface components {
          *       "settings": {
          *         "idempotency_reuse": "reject",
          *         "rate_limit": 20,
-         *         "rate_window_seconds": 60
+         *         "rate_window_seconds": 60,
+         *         "journal_limit": 10000
          *       },
          *       "accounts": [
          *         {
@@ -362,7 +455,8 @@ export interface components {
          * @example {
          *       "idempotency_reuse": "reject",
          *       "rate_limit": 20,
-         *       "rate_window_seconds": 60
+         *       "rate_window_seconds": 60,
+         *       "journal_limit": 10000
          *     }
          */
         Settings: {
@@ -375,6 +469,11 @@ export interface components {
             rate_limit: number;
             /** Format: int32 */
             rate_window_seconds: number;
+            /**
+             * Format: int32
+             * @description Entries the request journal keeps; the oldest are dropped.
+             */
+            journal_limit: number;
         };
         /**
          * @example {
@@ -598,6 +697,458 @@ export interface components {
                 /** @description These exact codes, in the order they are sold. */
                 codes?: string[];
             }[];
+            /** @description Fault rules in force after loading and after every reset. */
+            faults?: components["schemas"]["FaultRuleInput"][];
+        };
+        /**
+         * @description A fault rule: kind (what), the match fields (to which requests), times / every / probability (how often).
+         * @example {
+         *       "kind": "after_commit_reset",
+         *       "operation": "purchase",
+         *       "times": 1
+         *     }
+         */
+        FaultRuleInput: {
+            /**
+             * @description Delay the request, then process it normally.
+             * @enum {string}
+             */
+            kind: "latency";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+            /**
+             * Format: int32
+             * @description A fixed delay.
+             */
+            ms?: number;
+            /**
+             * Format: int32
+             * @description A delay drawn from min_ms..max_ms (with max_ms).
+             */
+            min_ms?: number;
+            /**
+             * Format: int32
+             * @description See min_ms.
+             */
+            max_ms?: number;
+        } | {
+            /**
+             * @description Answer 500, 502, 503 or 504 without processing the request.
+             * @enum {string}
+             */
+            kind: "error_response";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+            /** @default 502 */
+            status: 500 | 502 | 503 | 504;
+            /**
+             * @description json: the API's error shape with a mock-only code. html: a page like a proxy in front of the API sends.
+             * @default json
+             * @enum {string}
+             */
+            body: "json" | "html";
+        } | {
+            /**
+             * @description Close the connection (FIN) without processing the request.
+             * @enum {string}
+             */
+            kind: "close_before";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+        } | {
+            /**
+             * @description Reset the connection (RST) without processing the request.
+             * @enum {string}
+             */
+            kind: "reset_before";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+        } | {
+            /**
+             * @description Never answer; close the connection when the client gives up or after max_ms.
+             * @enum {string}
+             */
+            kind: "hang";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+            /**
+             * Format: int32
+             * @default 60000
+             */
+            max_ms: number;
+        } | {
+            /**
+             * @description Purchases only: commit the purchase, then reset the connection instead of answering.
+             * @enum {string}
+             */
+            kind: "after_commit_reset";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+        } | {
+            /**
+             * @description Purchases only: commit the purchase, then never answer (closed after max_ms).
+             * @enum {string}
+             */
+            kind: "after_commit_hang";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+            /**
+             * Format: int32
+             * @default 60000
+             */
+            max_ms: number;
+        } | {
+            /**
+             * @description Purchases only: commit the purchase, then answer 500, 502 or 504 instead.
+             * @enum {string}
+             */
+            kind: "after_commit_error";
+            /**
+             * @description Only this operation.
+             * @enum {string}
+             */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            /**
+             * @description Only requests with a key of this account.
+             * @example alice
+             */
+            account?: string;
+            /**
+             * @description Only requests with exactly this X-API-Key. The mock keeps only its hash.
+             * @example mk_test_alice
+             */
+            key?: string;
+            /**
+             * @description Only requests whose X-API-Key starts with this (not a whole key: give that as key).
+             * @example mk_test_
+             */
+            key_prefix?: string;
+            /**
+             * @description Only purchases of this product.
+             * @example 002
+             */
+            product_id?: string;
+            /** @description true: only requests that send an Idempotency-Key; false: only requests without one. */
+            with_idempotency_key?: boolean;
+            /**
+             * Format: int32
+             * @description The next N matching requests, then the rule is spent.
+             */
+            times?: number;
+            /**
+             * Format: int32
+             * @description Every Nth matching request (the Nth, the 2Nth, ...).
+             */
+            every?: number;
+            /** @description Each matching request with this probability. */
+            probability?: number;
+            /**
+             * Format: int64
+             * @description Seed of the rule's own random sequence (probability, latency ranges): the same seed repeats a run exactly. Default: random, shown in the list.
+             */
+            seed?: number;
+            /** @default 502 */
+            status: 500 | 502 | 504;
+            /**
+             * @description json: the API's error shape with a mock-only code. html: a page like a proxy in front of the API sends.
+             * @default json
+             * @enum {string}
+             */
+            body: "json" | "html";
         };
         /**
          * @example {
@@ -622,6 +1173,134 @@ export interface components {
             rate_limit?: number;
             /** Format: int32 */
             rate_window_seconds?: number;
+            /**
+             * Format: int32
+             * @description Entries the request journal keeps; the oldest are dropped.
+             */
+            journal_limit?: number;
+        };
+        /**
+         * @example {
+         *       "id": 1,
+         *       "kind": "after_commit_reset",
+         *       "source": "api",
+         *       "operation": "purchase",
+         *       "times": 1,
+         *       "seed": 2654435769,
+         *       "seen": 0,
+         *       "fired": 0,
+         *       "remaining": 1,
+         *       "created_at": "2026-11-24T00:00:00.000Z"
+         *     }
+         */
+        FaultRule: {
+            /** Format: int32 */
+            id: number;
+            /** @enum {string} */
+            kind: "latency" | "error_response" | "close_before" | "reset_before" | "hang" | "after_commit_reset" | "after_commit_hang" | "after_commit_error";
+            /**
+             * @description Where the rule came from: the control API, --fault / AI_MARKET_MOCK_FAULTS, or the fixture.
+             * @enum {string}
+             */
+            source: "api" | "config" | "fixture";
+            /** @enum {string} */
+            operation?: "getBalance" | "listProducts" | "purchase";
+            account?: string;
+            /** @description The first characters of the key the rule matches exactly, then "…"; only its hash is kept. */
+            key?: string;
+            key_prefix?: string;
+            product_id?: string;
+            with_idempotency_key?: boolean;
+            /** Format: int32 */
+            times?: number;
+            /** Format: int32 */
+            every?: number;
+            probability?: number;
+            /** Format: int64 */
+            seed: number;
+            /** Format: int32 */
+            ms?: number;
+            /** Format: int32 */
+            min_ms?: number;
+            /** Format: int32 */
+            max_ms?: number;
+            /** Format: int32 */
+            status?: number;
+            /** @enum {string} */
+            body?: "json" | "html";
+            /**
+             * Format: int32
+             * @description Matching requests the rule was tried on.
+             */
+            seen: number;
+            /**
+             * Format: int32
+             * @description Requests it applied to.
+             */
+            fired: number;
+            /**
+             * Format: int32
+             * @description For times: how many are left; null otherwise.
+             */
+            remaining: number | null;
+            created_at: string;
+        };
+        FaultRuleList: {
+            faults: components["schemas"]["FaultRule"][];
+        };
+        JournalList: {
+            entries: components["schemas"]["JournalEntry"][];
+        };
+        /**
+         * @example {
+         *       "id": 42,
+         *       "at": "2026-11-24T10:00:00.000Z",
+         *       "method": "POST",
+         *       "path": "/api/v1/purchase",
+         *       "operation": "purchase",
+         *       "account_id": "alice",
+         *       "key_prefix": "mk_test_al",
+         *       "idempotency_key": "order-001",
+         *       "request_body": "{\"product_id\":\"002\",\"quantity\":1}",
+         *       "status": 0,
+         *       "error_code": null,
+         *       "response_body": null,
+         *       "latency_ms": 3,
+         *       "fault": "after_commit_reset",
+         *       "order_id": "ord_9f2c4e1a7b3d4c55",
+         *       "replayed": false
+         *     }
+         */
+        JournalEntry: {
+            /** Format: int64 */
+            id: number;
+            /** @description When the request arrived, on the virtual clock (ISO 8601). */
+            at: string;
+            method: string;
+            path: string;
+            /** @enum {string|null} */
+            operation: "getBalance" | "listProducts" | "purchase" | null;
+            account_id: string | null;
+            /** @description The first characters of the X-API-Key sent; never the whole key. */
+            key_prefix: string | null;
+            idempotency_key: string | null;
+            /** @description Truncated past 4096 characters. */
+            request_body: string | null;
+            /**
+             * Format: int32
+             * @description 0 when no answer was sent (a closed or reset connection, a hang).
+             */
+            status: number;
+            error_code: string | null;
+            /** @description Truncated past 4096 characters; null when no answer was sent. */
+            response_body: string | null;
+            /** Format: int32 */
+            latency_ms: number;
+            /** @enum {string|null} */
+            fault: "latency" | "error_response" | "close_before" | "reset_before" | "hang" | "after_commit_reset" | "after_commit_hang" | "after_commit_error" | null;
+            /** @description The order a purchase created or replayed. */
+            order_id: string | null;
+            replayed: boolean;
         };
     };
     responses: never;
@@ -1305,6 +1984,317 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    listFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules, in the order they are tried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRuleList"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    createFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule as stored, with its seed and counters. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRule"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    clearFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    deleteFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule that was removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRule"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description FAULT_NOT_FOUND: no such rule. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    getJournal: {
+        parameters: {
+            query?: {
+                /** @description Only requests with a key of this account. */
+                account?: string;
+                /** @description Only requests whose key starts with this (its first 10 characters are compared). */
+                key_prefix?: string;
+                operation?: "getBalance" | "listProducts" | "purchase";
+                /** @description Only answers with this status (0: no answer was sent). */
+                status?: number;
+                code?: string;
+                idempotency_key?: string;
+                /** @description ISO 8601 or epoch milliseconds, on the virtual clock. */
+                since?: string;
+                /** @description ISO 8601 or epoch milliseconds, on the virtual clock. */
+                until?: string;
+                /** @description At most this many entries (default 100). */
+                limit?: number;
+                /** @description newest first (the default) or oldest first. */
+                order?: "newest" | "oldest";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalList"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    clearJournal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ok"];
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    streamJournal: {
+        parameters: {
+            query?: {
+                /** @description Only requests with a key of this account. */
+                account?: string;
+                /** @description Only requests whose key starts with this (its first 10 characters are compared). */
+                key_prefix?: string;
+                operation?: "getBalance" | "listProducts" | "purchase";
+                /** @description Only answers with this status (0: no answer was sent). */
+                status?: number;
+                code?: string;
+                idempotency_key?: string;
+                /** @description Send the entries after this id first (default: only new ones; the Last-Event-ID header works too). */
+                after_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream; it ends when the client disconnects. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
                 };
             };
             /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
