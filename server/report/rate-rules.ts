@@ -50,7 +50,7 @@ export function retryAfterRule(entries: readonly JournalEntry[]): { findings: Fi
     const limitedAgain = premature.filter((e) => e.status === 429).length;
     const happened =
       `Key ${key}… sent ${plural(premature.length, 'request')} before the retry_after_seconds of ` +
-      `${plural(ignored.size, '429 answer')} had passed${limitedAgain > 0 ? `; ${limitedAgain} of them got 429 again` : ''}.`;
+      `${ignored.size === 1 ? 'a 429' : `${ignored.size} 429s`} had passed${limitedAgain > 0 ? `; ${limitedAgain} of them got 429 again` : ''}.`;
     findings.push(finding('request-before-retry-after', { accountId: accountOfKey(own), keyPrefix: own[0]!.keyPrefix }, happened, [...ignored, ...premature.map((e) => e.id)]));
   }
   const passes =

@@ -97,3 +97,44 @@ export type JournalScript = ReturnType<typeof journalScript>;
 export const bob: Sender = { accountId: 'bob', keyPrefix: 'mk_test_bo' };
 export const revoked: Sender = { accountId: null, keyPrefix: 'mk_test_re' };
 export const suspended: Sender = { accountId: 'suspended', keyPrefix: 'mk_test_su' };
+
+/** An integration that does everything right, and meets every documented error code and a fault. */
+export function cleanIntegration(): JournalScript {
+  const j = journalScript();
+  j.balance();
+  j.products();
+  j.purchase({ product_id: '002', quantity: 1 }, { idempotencyKey: 'order-1' });
+  j.wait(1);
+  j.purchase({ product_id: '002', quantity: 1 }, { idempotencyKey: 'order-2', status: 0, fault: 'after_commit_reset', orderId: 'ord_9' });
+  j.wait(2);
+  j.purchase({ product_id: '002', quantity: 1 }, { idempotencyKey: 'order-2', orderId: 'ord_9', replayed: true });
+  j.purchase({ product_id: '005', quantity: 1 }, { idempotencyKey: 'order-3', errorCode: 'INSUFFICIENT_BALANCE' });
+  j.purchase({ product_id: '003', quantity: 1 }, { idempotencyKey: 'order-4', errorCode: 'OUT_OF_STOCK' });
+  j.purchase({ product_id: '002', quantity: 11 }, { idempotencyKey: 'order-5', errorCode: 'VALIDATION' });
+  j.purchase({ product_id: '999', quantity: 1 }, { idempotencyKey: 'order-6', errorCode: 'PRODUCT_NOT_FOUND' });
+  j.products();
+  j.rateLimited('purchase', 30, { idempotencyKey: 'order-7', requestBody: '{"product_id":"001","quantity":1}' });
+  j.wait(30);
+  j.purchase({ product_id: '001', quantity: 1 }, { idempotencyKey: 'order-7' });
+  j.balance({ accountId: null, keyPrefix: null, errorCode: 'NO_KEY' });
+  j.balance({ ...revoked, errorCode: 'INVALID_KEY' });
+  j.balance({ ...suspended, errorCode: 'FORBIDDEN' });
+  j.balance(bob);
+  return j;
+}
+
+/** An integration that makes most of the mistakes the report knows. */
+export function carelessIntegration(): JournalScript {
+  const j = journalScript();
+  j.purchase({ product_id: '002', quantity: 1 }, { status: 0, fault: 'after_commit_reset' }); // no key, committed
+  j.purchase({ product_id: '002', quantity: 1 }); // retried without a key: charged twice
+  j.purchase({ product_id: '004', quantity: 1 }, { idempotencyKey: 'k', status: 0, fault: 'after_commit_hang' }); // never retried
+  j.purchase({ product_id: '001', quantity: 1 }, { idempotencyKey: 'k', errorCode: 'IDEMPOTENCY_KEY_REUSED' });
+  j.rateLimited('getBalance', 60);
+  j.balance(); // too early
+  j.purchase({ product_id: '005', quantity: 1 }, { idempotencyKey: 'w', errorCode: 'INSUFFICIENT_BALANCE' });
+  j.purchase({ product_id: '005', quantity: 1 }, { idempotencyKey: 'w', errorCode: 'INSUFFICIENT_BALANCE' });
+  j.balance({ ...revoked, errorCode: 'INVALID_KEY' });
+  j.balance({ ...revoked, errorCode: 'INVALID_KEY' });
+  return j;
+}
