@@ -32,7 +32,7 @@ describe('repeated-after-client-error', () => {
     j.purchase({ product_id: '002', quantity: 11 }, { errorCode: 'VALIDATION' });
     j.unknownPath();
     j.unknownPath();
-    expect(found(j, 'repeated-after-client-error')[0]!.happened).toMatch(/got 400 VALIDATION and was repeated 1 time.*GET \/api\/v1\/nothing got 404 NOT_FOUND and was repeated 1 time/);
+    expect(found(j, 'repeated-after-client-error')[0]!.happened).toMatch(/got 400 VALIDATION and was repeated once.*GET \/api\/v1\/nothing got 404 NOT_FOUND and was repeated once/);
   });
 
   it('does not fire when the repeat succeeded (a top-up between), the body changed, after re-fetching /products, or for 409', () => {

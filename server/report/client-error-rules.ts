@@ -12,7 +12,7 @@
  *   answer that shows it works again (a 2xx or a 4xx other than 401, 403, 429).
  */
 import type { JournalEntry } from '../journal/journal-entry.js';
-import { answerLabel, finding, groupBy, isUnknownOutcome, keyOf, plural, requestIdentity, requestLabel } from './entry-facts.js';
+import { answerLabel, finding, groupBy, isUnknownOutcome, keyOf, plural, requestIdentity, times, requestLabel } from './entry-facts.js';
 import type { Finding } from './report-types.js';
 
 const FINAL_STATUSES = new Set([400, 402, 404]);
@@ -56,7 +56,7 @@ export function repeatedAfterClientError(entries: readonly JournalEntry[]): Find
     const { accountId, keyPrefix } = own[0]!.first;
     const told = own
       .slice(0, 3)
-      .map((r) => `${requestLabel(r.first)} got ${answerLabel(r.first)} and was repeated ${plural(r.repeats.length, 'time')} with no success between`);
+      .map((r) => `${requestLabel(r.first)} got ${answerLabel(r.first)} and was repeated ${times(r.repeats.length)} with no success between`);
     const happened = `${told.join('; ')}${own.length > 3 ? `; and ${own.length - 3} more such requests` : ''}.`;
     return finding(
       'repeated-after-client-error',

@@ -24,7 +24,7 @@ export function coverageFindings(entries: readonly JournalEntry[], coverage: rea
       finding(
         'untested-error-codes',
         { accountId: null },
-        `The client never met ${plural(unmet.length, 'documented error code')} of ${coverage.length}: ${unmet.map((c) => c.code).join(', ')}.`,
+        `The client never met ${unmet.length} of the ${coverage.length} documented error codes: ${unmet.map((c) => c.code).join(', ')}.`,
         [],
       ),
     );

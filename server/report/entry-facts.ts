@@ -112,7 +112,7 @@ export function finding(
 
 export function pass(id: PassId, detail: string, entryIds: readonly number[]): Pass {
   const ids = uniqueSorted(entryIds);
-  return { id, title: passes[id], detail, entryIds: ids.slice(0, MAX_LISTED_ENTRIES), entryCount: ids.length };
+  return { id, rule: passes[id].rule, title: passes[id].title, detail, entryIds: ids.slice(0, MAX_LISTED_ENTRIES), entryCount: ids.length };
 }
 
 /** Groups values by a string key, keeping first-seen order. */
@@ -126,6 +126,9 @@ export function groupBy<T>(values: readonly T[], keyOf: (value: T) => string): M
   }
   return groups;
 }
+
+/** `once`, `twice`, `3 times`. */
+export const times = (count: number) => (count === 1 ? 'once' : count === 2 ? 'twice' : `${count} times`);
 
 /** `1 purchase`, `3 purchases`. */
 export const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;

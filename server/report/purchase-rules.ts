@@ -88,9 +88,9 @@ export function retries(entries: readonly JournalEntry[]): { findings: Finding[]
       `${plural(own.length, 'failed purchase')} of account ${accountId} (${[...new Set(own.map((p) => purchaseLabel(p.failed)))].join(', ')}) ` +
       `${own.length === 1 ? 'was' : 'were'} retried with another Idempotency-Key${withoutKey > 0 ? ` or none (${withoutKey} without)` : ''}.`;
     if (committed.length > 0) {
-      happened +=
-        ` ${committed.length} of the first attempts had been committed (${committed[0]!.failed.fault}): the wallet was charged` +
-        (charged.length > 0 ? `, and ${plural(charged.length, 'retry', 'retries')} charged it again.` : '.');
+      const which = own.length === 1 ? 'The first attempt' : `${committed.length} of the first attempts`;
+      const again = charged.length === 0 ? '.' : own.length === 1 ? ', and the retry charged it again.' : `, and ${plural(charged.length, 'retry', 'retries')} charged it again.`;
+      happened += ` ${which} had been committed (${committed[0]!.failed.fault}): the wallet was charged${again}`;
     } else {
       happened += ' On live, a first attempt that went through would have been charged twice.';
     }
@@ -104,7 +104,9 @@ export function retries(entries: readonly JournalEntry[]): { findings: Finding[]
     const committed = own.filter((a) => wasCommitted(a.failed));
     const happened =
       `${plural(own.length, 'purchase')} of account ${accountId} got no answer or a 5xx and ${own.length === 1 ? 'was' : 'were'} not retried within 10 minutes` +
-      (committed.length > 0 ? `; ${committed.length} had been committed: paid for, and the codes never reached the client.` : ': the client cannot know whether it paid.');
+      (committed.length === 0
+        ? ': the client cannot know whether it paid.'
+        : `; ${own.length === 1 ? 'it' : committed.length === own.length ? 'all' : committed.length} had been committed: paid for, and the codes never reached the client.`);
     findings.push(
       finding('unknown-outcome-not-retried', { accountId }, happened, own.map((a) => a.failed.id), committed.length > 0 ? 'error' : 'warning'),
     );

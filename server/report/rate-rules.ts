@@ -55,7 +55,7 @@ export function retryAfterRule(entries: readonly JournalEntry[]): { findings: Fi
   }
   const passes =
     respected.length > 0
-      ? [pass('waited-after-rate-limit', `${plural(respected.length, '429 answer')} ${respected.length === 1 ? 'was' : 'were'} followed by a wait of at least retry_after_seconds.`, respected)]
+      ? [pass('waited-after-rate-limit', `${respected.length === 1 ? 'One 429 was' : `${respected.length} 429s were`} followed by a wait of at least its retry_after_seconds.`, respected)]
       : [];
   return { findings, passes };
 }

@@ -32,6 +32,8 @@ export interface Finding {
 /** A check the integration passed, with the entries that show it. */
 export interface Pass {
   id: PassId;
+  /** The rule this check is the good side of. */
+  rule: RuleId;
   title: string;
   detail: string;
   entryIds: number[];

@@ -92,12 +92,13 @@ export const rules = {
 export type RuleId = keyof typeof rules;
 export const ruleIds = Object.keys(rules) as RuleId[];
 
+/** The passing checks, each the good side of a rule. */
 export const passes = {
-  'purchases-carried-idempotency-key': 'Every purchase carried an Idempotency-Key',
-  'retry-kept-idempotency-key': 'Retries of failed purchases kept their Idempotency-Key',
-  'waited-after-rate-limit': 'After a 429 the key waited retry_after_seconds',
-  'within-live-rate-limit': 'Every key stayed within the live limit of 20 requests per 60 s',
-} as const;
+  'purchases-carried-idempotency-key': { rule: 'purchase-without-idempotency-key', title: 'Every purchase carried an Idempotency-Key' },
+  'retry-kept-idempotency-key': { rule: 'retry-without-same-idempotency-key', title: 'Retries of failed purchases kept their Idempotency-Key' },
+  'waited-after-rate-limit': { rule: 'request-before-retry-after', title: 'After a 429 the key waited retry_after_seconds' },
+  'within-live-rate-limit': { rule: 'over-live-rate-limit', title: 'Every key stayed within the live limit of 20 requests per 60 s' },
+} as const satisfies Record<string, { rule: RuleId; title: string }>;
 
 export type PassId = keyof typeof passes;
 
@@ -109,7 +110,7 @@ export const documentedCodes = {
   INSUFFICIENT_BALANCE: { status: 402, howToProvoke: 'buy with mk_test_bob, or an account made with POST /_mock/accounts {"balance": 0}' },
   FORBIDDEN: { status: 403, howToProvoke: 'use mk_test_suspended, or POST /_mock/accounts/{id}/suspend' },
   PRODUCT_NOT_FOUND: { status: 404, howToProvoke: 'POST /purchase with product_id "999"' },
-  OUT_OF_STOCK: { status: 409, howToProvoke: 'buy product 003, or set a stock with PUT /_mock/products/{id} {"stock": 0, ...}' },
+  OUT_OF_STOCK: { status: 409, howToProvoke: 'buy product 003 (stock 0), or empty a product with PUT /_mock/products/{id}' },
   RATE_LIMITED: { status: 429, howToProvoke: 'PATCH /_mock/settings {"rate_limit": 1}, then two requests with one key' },
 } as const;
 
