@@ -1,6 +1,7 @@
 /** Types shared by the app factory, middleware and handlers. */
 import type { Fixture } from '../spec/control-schemas.js';
 import type { Clock } from './clock.js';
+import type { JournalEntry, JournalFilter } from './journal/journal-entry.js';
 import type { Store } from './store/create-store.js';
 import type { Context } from 'hono';
 
@@ -14,6 +15,11 @@ export interface AppDeps {
   version: string;
   /** The client's address for the failed-authentication limit; defaults to the socket's remote address. */
   clientAddress?: (c: Context) => string;
+  /**
+   * Reads the request journal, oldest first when asked: the journal store's `list(filter)`.
+   * GET /_mock/report is served only when there is one.
+   */
+  readJournal?: (filter: JournalFilter) => JournalEntry[];
 }
 
 /** What authentication leaves on the context for the handlers. */

@@ -7,6 +7,7 @@ import { controlError, zodDetails } from '../errors.js';
 import { controlAuth } from '../middleware/control-auth.js';
 import * as accounts from './accounts-handlers.js';
 import * as products from './products-handlers.js';
+import { getReportHandler } from './report-handlers.js';
 import * as sandbox from './sandbox-handlers.js';
 
 /** Fixtures with thousands of codes come through here; anything larger belongs in a fixture file. */
@@ -31,7 +32,7 @@ export function createControlApp(deps: AppDeps) {
       },
     }),
   );
-  return control
+  const app = control
     .openapi(routes.getStateRoute, sandbox.getStateHandler(deps))
     .openapi(routes.createAccountRoute, accounts.createAccountHandler(deps))
     .openapi(routes.createKeyRoute, accounts.createKeyHandler(deps))
@@ -47,4 +48,7 @@ export function createControlApp(deps: AppDeps) {
     .openapi(routes.advanceClockRoute, sandbox.advanceClockHandler(deps))
     .openapi(routes.getSettingsRoute, sandbox.getSettingsHandler(deps))
     .openapi(routes.patchSettingsRoute, sandbox.patchSettingsHandler(deps));
+  // The report reads the request journal; without one (no journal store wired in) the route does not exist.
+  if (deps.readJournal) app.openapi(routes.getReportRoute, getReportHandler(deps.store, deps.readJournal));
+  return app;
 }

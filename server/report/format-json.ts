@@ -3,7 +3,12 @@
  * as GET /_mock/report answers it and the CLI reads it back. The Report holds no map keyed by
  * data (codes, ids), so renaming every key is safe both ways.
  */
+import type { z } from '@hono/zod-openapi';
+import type { ReportView } from '../../spec/control-schemas.js';
 import type { Report } from './report-types.js';
+
+/** The wire form as the spec describes it (spec/control-schemas.ts, the Report schema). */
+export type SpecReport = z.infer<typeof ReportView>;
 
 /** `entryIds` → `entry_ids`, as a type. */
 type SnakeCase<S extends string> = S extends `${infer Head}${infer Tail}`
@@ -30,9 +35,13 @@ function renameKeys(value: unknown, rename: (key: string) => string): unknown {
   return value;
 }
 
-export const toWire = (report: Report): WireReport => renameKeys(report, snake) as WireReport;
+/** The Report with snake_case keys. Typed as the spec's schema, so the two cannot drift apart unnoticed. */
+export function toWire(report: Report): SpecReport {
+  const wire: WireReport = renameKeys(report, snake) as WireReport;
+  return wire;
+}
 
-/** The Report of a wire form already checked against its schema (spec/control-schemas.ts ReportView). */
-export const fromWire = (wire: WireReport): Report => renameKeys(wire, camel) as Report;
+/** The Report of a wire form already checked against the spec's schema (ReportView.parse). */
+export const fromWire = (wire: SpecReport): Report => renameKeys(wire, camel) as Report;
 
 export const formatJson = (report: Report): string => `${JSON.stringify(toWire(report), null, 2)}\n`;

@@ -2,6 +2,7 @@
  * A real app over a real in-memory SQLite store with a manual clock: what the
  * in-process tests drive with `app.request()`. Nothing is mocked.
  */
+import type { AppDeps } from '../app-env.js';
 import { createManualClock } from '../clock.js';
 import { createApp } from '../create-app.js';
 import { openDatabase } from '../db/open-database.js';
@@ -9,7 +10,7 @@ import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../fixture-file.js';
 import { createStore } from '../store/create-store.js';
 import { readAnswer } from './answers.js';
 
-export function createTestApp(options: { controlToken?: string; dbPath?: string; clientAddress?: string } = {}) {
+export function createTestApp(options: { controlToken?: string; dbPath?: string; clientAddress?: string; readJournal?: AppDeps['readJournal'] } = {}) {
   const clock = createManualClock();
   const store = createStore(openDatabase(options.dbPath ?? ':memory:'));
   const fixture = readFixtureFile(DEFAULT_FIXTURE_PATH);
@@ -21,6 +22,7 @@ export function createTestApp(options: { controlToken?: string; dbPath?: string;
     controlToken: options.controlToken,
     version: 'test',
     clientAddress: () => options.clientAddress ?? '192.0.2.1',
+    readJournal: options.readJournal,
   });
 
   const call = async (method: string, path: string, init: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}) => {
