@@ -61,8 +61,20 @@ describe('retry-without-same-idempotency-key', () => {
     const retry = j.purchase(steam);
     const [f] = found(j, 'retry-without-same-idempotency-key');
     expect(f!.entryIds).toEqual([first, retry]);
-    expect(f!.happened).toMatch(/or none \(1 without\)/);
+    expect(f!.happened).toMatch(/was retried without an Idempotency-Key\./);
     expect(f!.happened).toMatch(/The first attempt had been committed \(after_commit_reset\): the wallet was charged, and the retry charged it again/);
+  });
+
+  it('groups an account\'s retries into one finding and says how many came without a key', () => {
+    const j = journalScript();
+    j.purchase(steam, { idempotencyKey: 'o-1', status: 502 });
+    j.purchase(steam, { idempotencyKey: 'o-2' });
+    j.purchase({ product_id: '001', quantity: 2 }, { idempotencyKey: 'o-3', status: 0, fault: 'reset_before' });
+    j.purchase({ product_id: '001', quantity: 2 });
+    const [f, ...more] = found(j, 'retry-without-same-idempotency-key');
+    expect(more).toEqual([]);
+    expect(f!.entryIds).toEqual([1, 2, 3, 4]);
+    expect(f!.happened).toMatch(/^2 failed purchases of account alice \(product 002 × 1, product 001 × 2\) were retried with another Idempotency-Key or none \(1 without\)\./);
   });
 
   it.each([

@@ -84,9 +84,10 @@ export function retries(entries: readonly JournalEntry[]): { findings: Finding[]
     const committed = own.filter((p) => wasCommitted(p.failed));
     const charged = committed.filter((p) => isSuccess(p.retry) && !p.retry.replayed);
     const withoutKey = own.filter((p) => p.retry.idempotencyKey === null).length;
+    const how = withoutKey === own.length ? 'without an Idempotency-Key' : withoutKey === 0 ? 'with another Idempotency-Key' : `with another Idempotency-Key or none (${withoutKey} without)`;
     let happened =
       `${plural(own.length, 'failed purchase')} of account ${accountId} (${[...new Set(own.map((p) => purchaseLabel(p.failed)))].join(', ')}) ` +
-      `${own.length === 1 ? 'was' : 'were'} retried with another Idempotency-Key${withoutKey > 0 ? ` or none (${withoutKey} without)` : ''}.`;
+      `${own.length === 1 ? 'was' : 'were'} retried ${how}.`;
     if (committed.length > 0) {
       const which = own.length === 1 ? 'The first attempt' : `${committed.length} of the first attempts`;
       const again = charged.length === 0 ? '.' : own.length === 1 ? ', and the retry charged it again.' : `, and ${plural(charged.length, 'retry', 'retries')} charged it again.`;

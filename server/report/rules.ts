@@ -107,10 +107,10 @@ export const documentedCodes = {
   NO_KEY: { status: 401, howToProvoke: 'send a request without the X-API-Key header' },
   INVALID_KEY: { status: 401, howToProvoke: 'use mk_test_revoked, or revoke a key with POST /_mock/keys/revoke' },
   VALIDATION: { status: 400, howToProvoke: 'POST /purchase with {"product_id":"002","quantity":11}' },
-  INSUFFICIENT_BALANCE: { status: 402, howToProvoke: 'buy with mk_test_bob, or an account made with POST /_mock/accounts {"balance": 0}' },
+  INSUFFICIENT_BALANCE: { status: 402, howToProvoke: 'buy product 002 with mk_test_bob (0.50 USDT), or product 005 (149.99) with mk_test_alice' },
   FORBIDDEN: { status: 403, howToProvoke: 'use mk_test_suspended, or POST /_mock/accounts/{id}/suspend' },
   PRODUCT_NOT_FOUND: { status: 404, howToProvoke: 'POST /purchase with product_id "999"' },
-  OUT_OF_STOCK: { status: 409, howToProvoke: 'buy product 003 (stock 0), or empty a product with PUT /_mock/products/{id}' },
+  OUT_OF_STOCK: { status: 409, howToProvoke: 'buy product 003 (stock 0), or set a stock with PUT /_mock/products/{id}' },
   RATE_LIMITED: { status: 429, howToProvoke: 'PATCH /_mock/settings {"rate_limit": 1}, then two requests with one key' },
 } as const;
 
