@@ -12,8 +12,11 @@ export const isUnknownOutcome = (e: JournalEntry) => e.status === 0 || e.status 
 /** A failed attempt a client may retry: no answer, 5xx, 429, or any fault (a latency fault makes clients time out). */
 export const isFailedAttempt = (e: JournalEntry) => isUnknownOutcome(e) || e.status === 429 || e.fault !== null;
 
-/** The purchase went through although the client was told otherwise (or nothing). */
-export const wasCommitted = (e: JournalEntry) => e.fault?.startsWith('after_commit_') === true;
+/**
+ * The purchase went through: an after-commit fault hid that from the client, or the answer was a
+ * success that a fault (latency) may have kept from the client in time.
+ */
+export const wasCommitted = (e: JournalEntry) => e.fault?.startsWith('after_commit_') === true || (isSuccess(e) && e.orderId !== null);
 
 const parseJson = (text: string | null): unknown => {
   if (text === null) return undefined;

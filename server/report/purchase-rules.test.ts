@@ -77,6 +77,14 @@ describe('retry-without-same-idempotency-key', () => {
     expect(f!.happened).toMatch(/^2 failed purchases of account alice \(product 002 × 1, product 001 × 2\) were retried with another Idempotency-Key or none \(1 without\)\./);
   });
 
+  it('says the same when the first attempt succeeded slowly (a latency fault) and the client did not wait for it', () => {
+    const j = journalScript();
+    j.purchase(steam, { idempotencyKey: 'o-1', fault: 'latency', latencyMs: 30_000 });
+    j.wait(30);
+    j.purchase(steam, { idempotencyKey: 'o-2' });
+    expect(found(j, 'retry-without-same-idempotency-key')[0]!.happened).toMatch(/The first attempt had been committed \(latency\): the wallet was charged, and the retry charged it again\./);
+  });
+
   it.each([
     ['a 5xx', { status: 500, errorCode: 'INTERNAL_ERROR' }],
     ['a 429', { errorCode: 'RATE_LIMITED' }],
