@@ -5,13 +5,14 @@
 import type { JournalEntry } from '../journal/journal-entry.js';
 import { finding, isUnknownOutcome, plural } from './entry-facts.js';
 import type { CodeCoverage, Finding } from './report-types.js';
-import { documentedCodes, type DocumentedCode } from './rules.js';
+import { errorCodes } from '../../spec/error-codes.js';
+import { documentedCodes, howToProvoke } from './rules.js';
 
 /** Every documented code with how often it was answered; met codes first, each group in the table's order. */
 export function codeCoverage(entries: readonly JournalEntry[]): CodeCoverage[] {
-  const coverage = (Object.keys(documentedCodes) as DocumentedCode[]).map((code): CodeCoverage => {
+  const coverage = documentedCodes.map((code): CodeCoverage => {
     const met = entries.filter((e) => e.errorCode === code);
-    return { code, status: documentedCodes[code].status, count: met.length, firstEntryId: met[0]?.id ?? null, howToProvoke: documentedCodes[code].howToProvoke };
+    return { code, status: errorCodes[code].status, count: met.length, firstEntryId: met[0]?.id ?? null, howToProvoke: howToProvoke[code] };
   });
   return [...coverage.filter((c) => c.count > 0), ...coverage.filter((c) => c.count === 0)];
 }

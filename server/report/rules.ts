@@ -4,6 +4,7 @@
  * definitions sit with each rule's code (purchase-rules.ts, rate-rules.ts,
  * client-error-rules.ts, coverage.ts).
  */
+import { errorCodes, type ErrorCode } from '../../spec/error-codes.js';
 import type { Severity } from './report-types.js';
 
 /** How long after a failed purchase a purchase of the same product and quantity counts as its retry. */
@@ -102,16 +103,20 @@ export const passes = {
 
 export type PassId = keyof typeof passes;
 
-/** The documented error codes (the live API's; the mock's own extensions are not here), and how to meet each in the sandbox. */
-export const documentedCodes = {
-  NO_KEY: { status: 401, howToProvoke: 'send a request without the X-API-Key header' },
-  INVALID_KEY: { status: 401, howToProvoke: 'use mk_test_revoked, or revoke a key with POST /_mock/keys/revoke' },
-  VALIDATION: { status: 400, howToProvoke: 'POST /purchase with {"product_id":"002","quantity":11}' },
-  INSUFFICIENT_BALANCE: { status: 402, howToProvoke: 'buy product 002 with mk_test_bob (0.50 USDT), or product 005 (149.99) with mk_test_alice' },
-  FORBIDDEN: { status: 403, howToProvoke: 'use mk_test_suspended, or POST /_mock/accounts/{id}/suspend' },
-  PRODUCT_NOT_FOUND: { status: 404, howToProvoke: 'POST /purchase with product_id "999"' },
-  OUT_OF_STOCK: { status: 409, howToProvoke: 'buy product 003 (stock 0), or set a stock with PUT /_mock/products/{id}' },
-  RATE_LIMITED: { status: 429, howToProvoke: 'PATCH /_mock/settings {"rate_limit": 1}, then two requests with one key' },
-} as const;
+/** The documented error codes: the live API's, not the mock's own extensions. */
+export type DocumentedCode = { [C in ErrorCode]: (typeof errorCodes)[C]['mockOnly'] extends false ? C : never }[ErrorCode];
 
-export type DocumentedCode = keyof typeof documentedCodes;
+/** How to meet each documented error code in the sandbox. */
+export const howToProvoke = {
+  NO_KEY: 'send a request without the X-API-Key header',
+  INVALID_KEY: 'use mk_test_revoked, or revoke a key with POST /_mock/keys/revoke',
+  VALIDATION: 'POST /purchase with {"product_id":"002","quantity":11}',
+  INSUFFICIENT_BALANCE: 'buy product 002 with mk_test_bob (0.50 USDT), or product 005 (149.99) with mk_test_alice',
+  FORBIDDEN: 'use mk_test_suspended, or POST /_mock/accounts/{id}/suspend',
+  PRODUCT_NOT_FOUND: 'POST /purchase with product_id "999"',
+  OUT_OF_STOCK: 'buy product 003 (stock 0), or set a stock with PUT /_mock/products/{id}',
+  RATE_LIMITED: 'PATCH /_mock/settings {"rate_limit": 1}, then two requests with one key',
+} as const satisfies Record<DocumentedCode, string>;
+
+/** In the order of spec/error-codes.ts. */
+export const documentedCodes = (Object.keys(errorCodes) as ErrorCode[]).filter((code): code is DocumentedCode => !errorCodes[code].mockOnly);
