@@ -1,15 +1,6 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { deadPort } from '../server/test-support/dead-port.js';
 import { runContract } from './contract-command.js';
-
-/** A port where nothing listens: bound, then released. */
-const deadPort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe('ai-market-sandbox contract', () => {
   afterEach(() => vi.restoreAllMocks());

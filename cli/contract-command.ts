@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { baseUrlFlag, parseFlags, UsageError } from './cli-flags.js';
 import { PACKAGE_ROOT } from './package-info.js';
 
 export const CONTRACT_USAGE = `Usage: ai-market-sandbox contract --base-url URL [options]
@@ -23,8 +23,6 @@ Options:
   -h, --help          show this screen
 `;
 
-class UsageError extends Error {}
-
 interface ContractOptions {
   baseUrl: string;
   apiKey?: string;
@@ -35,38 +33,16 @@ interface ContractOptions {
 
 /** Reads the flags; throws UsageError with a one-line message on anything wrong. */
 function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'base-url': { type: 'string' },
-        'api-key': { type: 'string' },
-        'allow-spend': { type: 'string' },
-        'control-token': { type: 'string' },
-        junit: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    // parseArgs messages are long and mention internals; keep only the first sentence.
-    throw new UsageError((error as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, ''));
-  }
+  const values = parseFlags(args, {
+    'base-url': { type: 'string' },
+    'api-key': { type: 'string' },
+    'allow-spend': { type: 'string' },
+    'control-token': { type: 'string' },
+    junit: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-
-  const baseUrl = values['base-url'] ?? env.AI_MARKET_BASE_URL;
-  if (!baseUrl) throw new UsageError('--base-url is required (or set AI_MARKET_BASE_URL)');
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
-  }
+  const baseUrl = baseUrlFlag(values['base-url'], env);
 
   const allowSpend = values['allow-spend'];
   if (allowSpend !== undefined && !/^\d+(\.\d{1,6})?$/.test(allowSpend)) {
@@ -79,7 +55,7 @@ function parseContractArgs(args: string[], env: NodeJS.ProcessEnv): ContractOpti
   if (values.junit !== undefined && values.junit.trim() === '') throw new UsageError('--junit must not be empty');
 
   return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
+    baseUrl,
     apiKey,
     allowSpend,
     controlToken,

@@ -2,25 +2,16 @@
  * The report command's flags, URL and outcome. The run against a real sandbox with a journal is
  * an end-to-end test for when the journal store is merged; no stand-in server here.
  */
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildReport } from '../server/report/build-report.js';
 import { formatReport } from '../server/report/format-report.js';
+import { deadPort } from '../server/test-support/dead-port.js';
 import { carelessIntegration, cleanIntegration } from '../server/test-support/journal-script.js';
 import { parseReportArgs, reportOutcome, reportUrl, runReport, type ReportCommandOptions } from './report-command.js';
 
 const BASE = ['--base-url', 'http://127.0.0.1:8080'];
 const parsed = (args: string[], env: NodeJS.ProcessEnv = {}) => parseReportArgs([...BASE, ...args], env) as ReportCommandOptions;
-
-/** A port where nothing listens: bound, then released. */
-const deadPort = () =>
-  new Promise<number>((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 
 describe('ai-market-sandbox report: flags', () => {
   afterEach(() => vi.restoreAllMocks());

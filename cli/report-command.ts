@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ReportQuery, ReportView } from '../spec/control-schemas.js';
 import { hasFindingAtOrAbove } from '../server/report/build-report.js';
 import { fromWire } from '../server/report/format-json.js';
 import { formatReport, reportFormats, severities, type ReportFormat } from '../server/report/format-report.js';
 import type { Report, Severity } from '../server/report/report-types.js';
+import { baseUrlFlag, parseFlags, UsageError } from './cli-flags.js';
 
 export const REPORT_USAGE = `Usage: ai-market-sandbox report --base-url URL [options]
 
@@ -27,8 +27,6 @@ Options:
   -h, --help          show this screen
 `;
 
-export class ReportUsageError extends Error {}
-
 export interface ReportCommandOptions {
   baseUrl: string;
   /** The query of GET /_mock/report, without format (the report is always fetched as JSON). */
@@ -43,46 +41,26 @@ const QUERY_FLAGS: Record<string, string> = { account: '--account', key_prefix: 
 
 const oneOf = <T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T => {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new ReportUsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
 };
 
-/** Reads the flags; throws ReportUsageError with a one-line message on anything wrong. */
+/** Reads the flags; throws UsageError with a one-line message on anything wrong. */
 export function parseReportArgs(args: string[], env: NodeJS.ProcessEnv): ReportCommandOptions | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'base-url': { type: 'string' },
-        account: { type: 'string' },
-        'key-prefix': { type: 'string' },
-        since: { type: 'string' },
-        until: { type: 'string' },
-        format: { type: 'string' },
-        junit: { type: 'string' },
-        'fail-on': { type: 'string' },
-        'control-token': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    // parseArgs messages are long and mention internals; keep only the first sentence.
-    throw new ReportUsageError((error as Error).message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, ''));
-  }
+  const values = parseFlags(args, {
+    'base-url': { type: 'string' },
+    account: { type: 'string' },
+    'key-prefix': { type: 'string' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    format: { type: 'string' },
+    junit: { type: 'string' },
+    'fail-on': { type: 'string' },
+    'control-token': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return 'help';
-
-  const baseUrl = values['base-url'] ?? env.AI_MARKET_BASE_URL;
-  if (!baseUrl) throw new ReportUsageError('--base-url is required (or set AI_MARKET_BASE_URL)');
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new ReportUsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ReportUsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
+  const baseUrl = baseUrlFlag(values['base-url'], env);
 
   // The endpoint's own query schema judges the values, so the CLI and the server agree on them.
   const query = { account: values.account, key_prefix: values['key-prefix'], since: values.since, until: values.until };
@@ -90,15 +68,15 @@ export function parseReportArgs(args: string[], env: NodeJS.ProcessEnv): ReportC
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     const field = String(issue.path[0] ?? 'query');
-    throw new ReportUsageError(`${QUERY_FLAGS[field] ?? field} ${issue.message}, got '${(query as Record<string, string | undefined>)[field] ?? ''}'`);
+    throw new UsageError(`${QUERY_FLAGS[field] ?? field} ${issue.message}, got '${(query as Record<string, string | undefined>)[field] ?? ''}'`);
   }
   const controlToken = values['control-token'] ?? env.AI_MARKET_MOCK_CONTROL_TOKEN;
-  if (controlToken !== undefined && controlToken.trim() === '') throw new ReportUsageError('--control-token must not be empty');
-  if (values.junit !== undefined && values.junit.trim() === '') throw new ReportUsageError('--junit must not be empty');
+  if (controlToken !== undefined && controlToken.trim() === '') throw new UsageError('--control-token must not be empty');
+  if (values.junit !== undefined && values.junit.trim() === '') throw new UsageError('--junit must not be empty');
 
   return {
     // The sandbox's origin; a base URL copied from the API settings (…/api/v1) works too.
-    baseUrl: baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, ''),
+    baseUrl: baseUrl.replace(/\/api\/v1$/, ''),
     query: Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)),
     format: oneOf('--format', values.format, reportFormats, 'text'),
     failOn: oneOf('--fail-on', values['fail-on'], severities, 'error'),
@@ -160,7 +138,7 @@ export async function runReport(args: string[], env: NodeJS.ProcessEnv = process
   try {
     options = parseReportArgs(args, env);
   } catch (error) {
-    if (!(error instanceof ReportUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`ai-market-sandbox report: ${error.message} (see --help)\n`);
     return 2;
   }
