@@ -26,3 +26,21 @@ export function baseUrlFlag(value: string | undefined, env: NodeJS.ProcessEnv): 
   if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new UsageError(`--base-url must be an http(s) URL, got '${baseUrl}'`);
   return baseUrl.replace(/\/+$/, '');
 }
+
+/**
+ * A command's options from its flag parser, or the exit code when the command is done already:
+ * 2 after a usage error (one line on stderr), 0 after --help (the usage on stdout).
+ */
+export function commandOptions<T>(command: string, usage: string, parse: () => T | 'help'): T | number {
+  let options: T | 'help';
+  try {
+    options = parse();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`ai-market-sandbox ${command}: ${error.message} (see --help)\n`);
+    return 2;
+  }
+  if (options !== 'help') return options;
+  process.stdout.write(usage);
+  return 0;
+}

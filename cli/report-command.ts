@@ -5,7 +5,7 @@ import { hasFindingAtOrAbove } from '../server/report/build-report.js';
 import { fromWire } from '../server/report/format-json.js';
 import { formatReport, reportFormats, severities, type ReportFormat } from '../server/report/format-report.js';
 import type { Report, Severity } from '../server/report/report-types.js';
-import { baseUrlFlag, parseFlags, UsageError } from './cli-flags.js';
+import { baseUrlFlag, commandOptions, parseFlags, UsageError } from './cli-flags.js';
 
 export const REPORT_USAGE = `Usage: ai-market-sandbox report --base-url URL [options]
 
@@ -134,18 +134,8 @@ async function fetchReport(options: ReportCommandOptions): Promise<Report | stri
  *   process.exitCode = await runReport(['--base-url', 'http://127.0.0.1:8080', '--fail-on', 'warning']);
  */
 export async function runReport(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let options;
-  try {
-    options = parseReportArgs(args, env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`ai-market-sandbox report: ${error.message} (see --help)\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    process.stdout.write(REPORT_USAGE);
-    return 0;
-  }
+  const options = commandOptions('report', REPORT_USAGE, () => parseReportArgs(args, env));
+  if (typeof options === 'number') return options;
   const report = await fetchReport(options);
   if (typeof report === 'string') {
     process.stderr.write(`ai-market-sandbox report: ${report}\n`);
