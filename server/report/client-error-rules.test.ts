@@ -26,6 +26,16 @@ describe('repeated-after-client-error', () => {
     expect(found(j, 'repeated-after-client-error')[0]!.entryIds).toEqual([first, again]);
   });
 
+  it('shows a long or odd body cut short, without control characters', () => {
+    const j = journalScript();
+    const body = `{"product_id":"\u001b[31m${'x'.repeat(80)}","quantity":1}`;
+    j.purchase(body, { errorCode: 'PRODUCT_NOT_FOUND' });
+    j.purchase(body, { errorCode: 'PRODUCT_NOT_FOUND' });
+    const [f] = found(j, 'repeated-after-client-error');
+    expect(f!.happened).toMatch(/^POST \/api\/v1\/purchase \{"product_id":"\?\[31mx+\.\.\. got 404 PRODUCT_NOT_FOUND/);
+    expect(f!.happened).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it('covers 400 and a 404 on an unknown path too', () => {
     const j = journalScript();
     j.purchase({ product_id: '002', quantity: 11 }, { errorCode: 'VALIDATION' });

@@ -63,9 +63,10 @@ const stableJson = (value: unknown): string =>
           .join(',')}}`
       : JSON.stringify(value);
 
-/** `POST /api/v1/purchase {"product_id":"005","quantity":1}`, the body cut short. */
+/** `POST /api/v1/purchase {"product_id":"005","quantity":1}`, the body cut short and without control characters (it goes to terminals). */
 export function requestLabel(e: JournalEntry): string {
-  const body = e.requestBody === null ? '' : ` ${e.requestBody.length > 60 ? `${e.requestBody.slice(0, 57)}...` : e.requestBody}`;
+  const text = e.requestBody?.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?') ?? null;
+  const body = text === null ? '' : ` ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
   return `${e.method} ${e.path}${body}`;
 }
 
