@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runContract } from './contract-command.js';
 
 // Refused before anything is sent; the run against a URL where nothing answers is in
-// process-tests/contract-command-unreachable.test.ts (it opens a socket).
+// process-tests/client-commands-unreachable.test.ts (it opens a socket).
 describe('ai-market-sandbox contract', () => {
   afterEach(() => vi.restoreAllMocks());
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { baseUrlFlag, parseFlags, UsageError } from './flags.js';
+import { baseUrlFlag, commandOptions, parseFlags, unreachableReason, UsageError } from './flags.js';
 import { PACKAGE_ROOT } from './package-info.js';
 
 export const CONTRACT_USAGE = `Usage: ai-market-sandbox contract --base-url URL [options]
@@ -70,8 +70,7 @@ async function probe(baseUrl: string): Promise<string | undefined> {
     await fetch(baseUrl, { signal: AbortSignal.timeout(10_000) });
     return undefined;
   } catch (error) {
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? (error as Error).message;
+    return unreachableReason(error);
   }
 }
 
@@ -94,18 +93,8 @@ function resolveVitestBin(packageRoot: string): string {
  *   process.exitCode = await runContract(['--base-url', 'http://127.0.0.1:8080']);
  */
 export async function runContract(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let options;
-  try {
-    options = parseContractArgs(args, env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`ai-market-sandbox contract: ${error.message} (see --help)\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    process.stdout.write(CONTRACT_USAGE);
-    return 0;
-  }
+  const options = commandOptions('contract', CONTRACT_USAGE, () => parseContractArgs(args, env));
+  if (typeof options === 'number') return options;
 
   // A server that cannot be reached would otherwise surface as vitest's "No test files found".
   const unreachable = await probe(options.baseUrl);

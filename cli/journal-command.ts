@@ -4,7 +4,7 @@
  * Exit codes: 0 done, 1 the sandbox cannot be reached or the stream broke, 2 a wrong flag or a
  * filter the sandbox refused.
  */
-import { baseUrlFlag, parseFlags, UsageError } from './flags.js';
+import { commandOptions, controlTokenFlag, parseFlags, sandboxOriginFlag, unreachableReason, UsageError } from './flags.js';
 import { readEvents } from './sse-reader.js';
 
 export const JOURNAL_USAGE = `Usage: ai-market-sandbox journal --base-url URL [filters] [--follow] [--json]
@@ -80,7 +80,7 @@ function parseJournalArgs(args: string[], env: NodeJS.ProcessEnv): Options | 'he
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return 'help';
-  const baseUrl = baseUrlFlag(values['base-url'], env);
+  const baseUrl = sandboxOriginFlag(values['base-url'], env);
   const query = new URLSearchParams();
   for (const name of FILTERS) {
     const value = values[name];
@@ -88,9 +88,8 @@ function parseJournalArgs(args: string[], env: NodeJS.ProcessEnv): Options | 'he
     if (value.trim() === '') throw new UsageError(`--${name} must not be empty`);
     query.set(name.replace(/-/g, '_'), value);
   }
-  const controlToken = values['control-token'] ?? env.AI_MARKET_MOCK_CONTROL_TOKEN;
-  // Forgiving about the API's base URL: the control API sits beside /api/v1.
-  return { baseUrl: baseUrl.replace(/\/api\/v1$/, ''), query, follow: values.follow === true, json: values.json === true, controlToken };
+  const controlToken = controlTokenFlag(values['control-token'], env);
+  return { baseUrl, query, follow: values.follow === true, json: values.json === true, controlToken };
 }
 
 /**
@@ -101,25 +100,15 @@ export async function runJournal(args: string[], env: NodeJS.ProcessEnv = proces
     process.stderr.write(`ai-market-sandbox journal: ${message}\n`);
     return code;
   };
-  let options;
-  try {
-    options = parseJournalArgs(args, env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    return fail(2, `${error.message} (see --help)`);
-  }
-  if (options === 'help') {
-    process.stdout.write(JOURNAL_USAGE);
-    return 0;
-  }
+  const options = commandOptions('journal', JOURNAL_USAGE, () => parseJournalArgs(args, env));
+  if (typeof options === 'number') return options;
   const headers: Record<string, string> = options.controlToken ? { Authorization: `Bearer ${options.controlToken}` } : {};
   const print = (entry: JournalLine) => process.stdout.write(`${options.json ? JSON.stringify(entry) : formatEntry(entry)}\n`);
   const get = async (path: string, signal?: AbortSignal) => {
     try {
       return await fetch(`${options.baseUrl}${path}`, { headers, signal });
     } catch (error) {
-      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-      throw new Unreachable(`cannot reach ${options.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      throw new Unreachable(`cannot reach ${options.baseUrl}: ${unreachableReason(error)}`);
     }
   };
   /** A refused filter names its query parameter; say it as the flag. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The command line: `ai-market-sandbox serve | contract | journal | --help`.
- * Exit codes: 0 done, 1 failure (e.g. contract suite failed), 2 wrong usage or a bad setting.
+ * The command line: `ai-market-sandbox serve | contract | journal | report | --help`.
+ * Exit codes: 0 done, 1 failure (e.g. contract suite failed, a report finding), 2 wrong usage or a bad setting.
  */
 import { ConfigError, settingsHelp } from '../server/config.js';
 import { DatabaseOpenError, DatabaseTooNewError } from '../server/db/open-database.js';
@@ -15,6 +15,8 @@ Usage:
   ai-market-sandbox serve [options]              start the mock (API under /api/v1, control API under /_mock)
   ai-market-sandbox contract --base-url URL      run the contract suite against a running server
   ai-market-sandbox journal --base-url URL       print (--follow: stream) the request journal of a running sandbox
+  ai-market-sandbox report --base-url URL        what the integration the sandbox saw would do wrong on live
+                                                 (report --help for its options; --fail-on for CI)
   ai-market-sandbox --help | --version
 
 Options of serve (flags win over environment variables):
@@ -47,6 +49,10 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'journal': {
       const { runJournal } = await import('./journal-command.js');
       return runJournal(rest);
+    }
+    case 'report': {
+      const { runReport } = await import('./report-command.js');
+      return runReport(rest);
     }
     default:
       throw new ConfigError(`unknown command "${command}" (see --help)`);

@@ -4,11 +4,11 @@
  * --follow printing a new entry as it is written (the command run as a process).
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runJournal } from '../cli/journal-command.js';
 import { PROJECT_ROOT } from '../contract-tests/lib/settings.js';
+import { deadPort } from './support/dead-port.js';
 import { listen, type ListeningApp } from './support/listening-app.js';
 
 let t: ListeningApp;
@@ -25,15 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 afterEach(() => vi.restoreAllMocks());
-
-/** A port where nothing listens: bound, then released. */
-const deadPort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function run(args: string[]) {
   const out: string[] = [];

@@ -15,6 +15,8 @@ import {
   OkResponse,
   ProductView,
   PutProductRequest,
+  ReportQuery,
+  ReportView,
   RevokeKeyRequest,
   Settings,
   SettingsPatch,
@@ -215,9 +217,32 @@ export const clearJournalRoute = createRoute({
   responses: { 200: json(OkResponse, 'Done.'), ...errors },
 });
 
+export const getReportRoute = createRoute({
+  method: 'get', path: '/report', operationId: 'getReport', tags: ['Journal'],
+  summary: 'Judge the integration from its request journal',
+  description:
+    'What the client whose requests the journal holds would do wrong with real money on the live API: purchases without an ' +
+    'Idempotency-Key, failed purchases retried with another key, requests before retry_after_seconds, more than the live 20 ' +
+    'requests per 60 s, requests repeated after an error no retry can fix, one key for two purchases; the checks it passed; ' +
+    'and the documented error codes it met and never met. As JSON, text for a terminal, or JUnit XML for CI.',
+  request: { query: ReportQuery },
+  responses: {
+    200: {
+      description: 'The report, in the format asked for.',
+      content: {
+        'application/json': { schema: ReportView },
+        'text/plain': { schema: z.string().max(10_000_000).openapi({ example: 'Integration report: 1 error, 0 warnings, 0 info; 0 passes\n...' }) },
+        'application/xml': { schema: z.string().max(10_000_000).openapi({ example: '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ...' }) },
+      },
+    },
+    ...errors,
+  },
+});
+
 export const controlRoutes = [
   getStateRoute, createAccountRoute, createKeyRoute, revokeKeyRoute, suspendAccountRoute, reactivateAccountRoute,
   topUpRoute, putProductRoute, addCodesRoute, resetRoute, loadFixtureRoute, getClockRoute, advanceClockRoute,
   getSettingsRoute, patchSettingsRoute,
   createFaultRoute, listFaultsRoute, deleteFaultRoute, clearFaultsRoute, getJournalRoute, streamJournalRoute, clearJournalRoute,
+  getReportRoute,
 ] as const;

@@ -226,3 +226,109 @@ export const StateView = z
   });
 
 export const OkResponse = z.object({ ok: z.literal(true), message: z.string().max(1000) }).openapi('Ok', { example: { ok: true, message: 'State reset to the fixture.' } });
+
+/**
+ * An instant as a query parameter: ISO 8601 (`2026-11-24T10:00:00Z`, a date alone is midnight UTC)
+ * or epoch milliseconds. Undefined when the text is neither.
+ */
+export function parseInstant(text: string): number | undefined {
+  if (/^\d{1,15}$/.test(text)) return Number(text);
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const Instant = z
+  .string()
+  .max(40)
+  .refine((text) => parseInstant(text) !== undefined, { message: 'must be an ISO 8601 time (2026-11-24T10:00:00Z) or epoch milliseconds' });
+
+const timeMs = z.number().int().min(0).max(8_640_000_000_000_000).openapi({ format: 'int64', description: 'Virtual-clock epoch milliseconds.' });
+const count = int(0, 1_000_000_000);
+const Severity = z.enum(['error', 'warning', 'info']).openapi('Severity', { description: 'error: would cost money or break on live. warning: wrong, not yet costly. info: untested.' });
+const entryIds = z.array(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ format: 'int64' })).max(20).openapi({ description: 'The first 20 journal entries that show it.' });
+const ruleId = z.string().max(64).openapi({ example: 'retry-without-same-idempotency-key' });
+const text = (max: number) => z.string().max(max);
+
+export const ReportQuery = z
+  .object({
+    account: Id.optional().openapi({ param: { name: 'account', in: 'query' }, description: 'Only this account\'s requests.', example: 'alice' }),
+    key_prefix: z
+      .string()
+      .min(1)
+      .max(32)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional()
+      .openapi({ param: { name: 'key_prefix', in: 'query' }, description: 'Only requests sent with this key, named by its prefix as GET /_mock/state shows it (the journal never keeps a whole key).', example: 'mk_test_al' }),
+    since: Instant.optional().openapi({ param: { name: 'since', in: 'query' }, description: 'From this virtual-clock time, inclusive: ISO 8601 or epoch ms.', example: '2026-11-24T00:00:00Z' }),
+    until: Instant.optional().openapi({ param: { name: 'until', in: 'query' }, description: 'Up to this virtual-clock time, inclusive.', example: '1795564800000' }),
+    format: z.enum(['json', 'text', 'junit']).default('json').openapi({ param: { name: 'format', in: 'query' }, description: 'json (the Report), text (for a terminal) or junit (XML for CI).' }),
+    fail_on: Severity.default('error').openapi({ param: { name: 'fail_on', in: 'query' }, description: 'With format=junit: findings at or above this severity are failures.' }),
+  })
+  .refine((q) => q.since === undefined || q.until === undefined || parseInstant(q.since)! <= parseInstant(q.until)!, {
+    path: ['until'],
+    message: 'must not be before since',
+  });
+
+const Finding = z
+  .object({
+    id: ruleId,
+    severity: Severity,
+    title: text(200),
+    account_id: text(64).nullable(),
+    key_prefix: text(32).nullable(),
+    happened: text(4000),
+    fix: text(1000),
+    entry_ids: entryIds,
+    entry_count: count,
+  })
+  .openapi('ReportFinding');
+
+const Pass = z
+  .object({ id: text(64), rule: ruleId, title: text(200), detail: text(1000), entry_ids: entryIds, entry_count: count })
+  .openapi('ReportPass');
+
+const CodeCoverage = z
+  .object({ code: text(64), status: int(100, 599), count, first_entry_id: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().openapi({ format: 'int64' }), how_to_provoke: text(300) })
+  .openapi('ReportCodeCoverage');
+
+const RateLimit = z.object({ limit: int(1, 100_000), window_seconds: int(1, 86_400) });
+
+export const ReportView = z
+  .object({
+    scope: z.object({ account_id: text(64).optional(), key_prefix: text(32).optional(), since: timeMs.optional(), until: timeMs.optional() }),
+    first_at: timeMs.nullable(),
+    last_at: timeMs.nullable(),
+    rate_limit: z.object({ live: RateLimit, sandbox: RateLimit }).openapi({ description: 'The report judges against the live limit, whatever the sandbox is set to.' }),
+    counts: z.object({ requests: count, purchases: count, orders: count, replays: count, faults: count, errors: count, warnings: count, infos: count, passes: count }),
+    findings: z.array(Finding).max(10_000).openapi({ description: 'One per rule and account (or key), most severe first.' }),
+    passes: z.array(Pass).max(100),
+    coverage: z.array(CodeCoverage).max(50).openapi({ description: 'Every documented error code; met ones first.' }),
+    rules: z.array(z.object({ id: ruleId, severity: Severity, title: text(200), findings: count })).max(100).openapi({ description: 'Every rule checked (a JUnit testcase each).' }),
+  })
+  .openapi('Report', {
+    example: {
+      scope: { account_id: 'alice' },
+      first_at: 1795478400000,
+      last_at: 1795478405000,
+      rate_limit: { live: { limit: 20, window_seconds: 60 }, sandbox: { limit: 20, window_seconds: 60 } },
+      counts: { requests: 2, purchases: 2, orders: 2, replays: 0, faults: 1, errors: 1, warnings: 0, infos: 0, passes: 0 },
+      findings: [
+        {
+          id: 'retry-without-same-idempotency-key',
+          severity: 'error',
+          title: 'Failed purchase retried with another Idempotency-Key, or none',
+          account_id: 'alice',
+          key_prefix: null,
+          happened:
+            '1 failed purchase of account alice (product 002 × 1) was retried with another Idempotency-Key. The first attempt had been committed (after_commit_reset): the wallet was charged, and the retry charged it again.',
+          fix: 'Keep the Idempotency-Key with the order and send the same key on every retry of it: the API then answers with the first result instead of charging again.',
+          entry_ids: [1, 2],
+          entry_count: 2,
+        },
+      ],
+      passes: [],
+      coverage: [{ code: 'RATE_LIMITED', status: 429, count: 0, first_entry_id: null, how_to_provoke: 'PATCH /_mock/settings {"rate_limit": 1}, then two requests with one key' }],
+      rules: [{ id: 'retry-without-same-idempotency-key', severity: 'error', title: 'Failed purchase retried with another Idempotency-Key, or none', findings: 1 }],
+    },
+  });

@@ -9,6 +9,7 @@ import * as accounts from './accounts-handlers.js';
 import * as faults from './faults-handlers.js';
 import * as journal from './journal-handlers.js';
 import * as products from './products-handlers.js';
+import * as report from './report-handlers.js';
 import * as sandbox from './sandbox-handlers.js';
 
 /** Fixtures with thousands of codes come through here; anything larger belongs in a fixture file. */
@@ -52,5 +53,6 @@ export function createControlApp(deps: AppDeps) {
     .openapi(routes.clearFaultsRoute, faults.clearFaultsHandler(deps))
     .openapi(routes.getJournalRoute, journal.getJournalHandler(deps))
     .openapi(routes.streamJournalRoute, journal.streamJournalHandler(deps))
-    .openapi(routes.clearJournalRoute, journal.clearJournalHandler(deps));
+    .openapi(routes.clearJournalRoute, journal.clearJournalHandler(deps))
+    .openapi(routes.getReportRoute, report.getReportHandler(deps));
 }

@@ -376,6 +376,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Judge the integration from its request journal
+         * @description What the client whose requests the journal holds would do wrong with real money on the live API: purchases without an Idempotency-Key, failed purchases retried with another key, requests before retry_after_seconds, more than the live 20 requests per 60 s, requests repeated after an error no retry can fix, one key for two purchases; the checks it passed; and the documented error codes it met and never met. As JSON, text for a terminal, or JUnit XML for CI.
+         */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1301,6 +1321,185 @@ export interface components {
             /** @description The order a purchase created or replayed. */
             order_id: string | null;
             replayed: boolean;
+        };
+        /**
+         * @example {
+         *       "scope": {
+         *         "account_id": "alice"
+         *       },
+         *       "first_at": 1795478400000,
+         *       "last_at": 1795478405000,
+         *       "rate_limit": {
+         *         "live": {
+         *           "limit": 20,
+         *           "window_seconds": 60
+         *         },
+         *         "sandbox": {
+         *           "limit": 20,
+         *           "window_seconds": 60
+         *         }
+         *       },
+         *       "counts": {
+         *         "requests": 2,
+         *         "purchases": 2,
+         *         "orders": 2,
+         *         "replays": 0,
+         *         "faults": 1,
+         *         "errors": 1,
+         *         "warnings": 0,
+         *         "infos": 0,
+         *         "passes": 0
+         *       },
+         *       "findings": [
+         *         {
+         *           "id": "retry-without-same-idempotency-key",
+         *           "severity": "error",
+         *           "title": "Failed purchase retried with another Idempotency-Key, or none",
+         *           "account_id": "alice",
+         *           "key_prefix": null,
+         *           "happened": "1 failed purchase of account alice (product 002 × 1) was retried with another Idempotency-Key. The first attempt had been committed (after_commit_reset): the wallet was charged, and the retry charged it again.",
+         *           "fix": "Keep the Idempotency-Key with the order and send the same key on every retry of it: the API then answers with the first result instead of charging again.",
+         *           "entry_ids": [
+         *             1,
+         *             2
+         *           ],
+         *           "entry_count": 2
+         *         }
+         *       ],
+         *       "passes": [],
+         *       "coverage": [
+         *         {
+         *           "code": "RATE_LIMITED",
+         *           "status": 429,
+         *           "count": 0,
+         *           "first_entry_id": null,
+         *           "how_to_provoke": "PATCH /_mock/settings {\"rate_limit\": 1}, then two requests with one key"
+         *         }
+         *       ],
+         *       "rules": [
+         *         {
+         *           "id": "retry-without-same-idempotency-key",
+         *           "severity": "error",
+         *           "title": "Failed purchase retried with another Idempotency-Key, or none",
+         *           "findings": 1
+         *         }
+         *       ]
+         *     }
+         */
+        Report: {
+            scope: {
+                account_id?: string;
+                key_prefix?: string;
+                /**
+                 * Format: int64
+                 * @description Virtual-clock epoch milliseconds.
+                 */
+                since?: number;
+                /**
+                 * Format: int64
+                 * @description Virtual-clock epoch milliseconds.
+                 */
+                until?: number;
+            };
+            /**
+             * Format: int64
+             * @description Virtual-clock epoch milliseconds.
+             */
+            first_at: number | null;
+            /**
+             * Format: int64
+             * @description Virtual-clock epoch milliseconds.
+             */
+            last_at: number | null;
+            /** @description The report judges against the live limit, whatever the sandbox is set to. */
+            rate_limit: {
+                live: {
+                    /** Format: int32 */
+                    limit: number;
+                    /** Format: int32 */
+                    window_seconds: number;
+                };
+                sandbox: {
+                    /** Format: int32 */
+                    limit: number;
+                    /** Format: int32 */
+                    window_seconds: number;
+                };
+            };
+            counts: {
+                /** Format: int32 */
+                requests: number;
+                /** Format: int32 */
+                purchases: number;
+                /** Format: int32 */
+                orders: number;
+                /** Format: int32 */
+                replays: number;
+                /** Format: int32 */
+                faults: number;
+                /** Format: int32 */
+                errors: number;
+                /** Format: int32 */
+                warnings: number;
+                /** Format: int32 */
+                infos: number;
+                /** Format: int32 */
+                passes: number;
+            };
+            /** @description One per rule and account (or key), most severe first. */
+            findings: components["schemas"]["ReportFinding"][];
+            passes: components["schemas"]["ReportPass"][];
+            /** @description Every documented error code; met ones first. */
+            coverage: components["schemas"]["ReportCodeCoverage"][];
+            /** @description Every rule checked (a JUnit testcase each). */
+            rules: {
+                /** @example retry-without-same-idempotency-key */
+                id: string;
+                severity: components["schemas"]["Severity"];
+                title: string;
+                /** Format: int32 */
+                findings: number;
+            }[];
+        };
+        ReportFinding: {
+            /** @example retry-without-same-idempotency-key */
+            id: string;
+            severity: components["schemas"]["Severity"];
+            title: string;
+            account_id: string | null;
+            key_prefix: string | null;
+            happened: string;
+            fix: string;
+            /** @description The first 20 journal entries that show it. */
+            entry_ids: number[];
+            /** Format: int32 */
+            entry_count: number;
+        };
+        /**
+         * @description error: would cost money or break on live. warning: wrong, not yet costly. info: untested.
+         * @enum {string}
+         */
+        Severity: "error" | "warning" | "info";
+        ReportPass: {
+            id: string;
+            /** @example retry-without-same-idempotency-key */
+            rule: string;
+            title: string;
+            detail: string;
+            /** @description The first 20 journal entries that show it. */
+            entry_ids: number[];
+            /** Format: int32 */
+            entry_count: number;
+        };
+        ReportCodeCoverage: {
+            code: string;
+            /** Format: int32 */
+            status: number;
+            /** Format: int32 */
+            count: number;
+            /** Format: int64 */
+            first_entry_id: number | null;
+            how_to_provoke: string;
         };
     };
     responses: never;
@@ -2295,6 +2494,59 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+        };
+    };
+    getReport: {
+        parameters: {
+            query?: {
+                /** @description Only this account's requests. */
+                account?: string;
+                /** @description Only requests sent with this key, named by its prefix as GET /_mock/state shows it (the journal never keeps a whole key). */
+                key_prefix?: string;
+                /** @description From this virtual-clock time, inclusive: ISO 8601 or epoch ms. */
+                since?: string;
+                /** @description Up to this virtual-clock time, inclusive. */
+                until?: string;
+                /** @description json (the Report), text (for a terminal) or junit (XML for CI). */
+                format?: "json" | "text" | "junit";
+                /** @description With format=junit: findings at or above this severity are failures. */
+                fail_on?: components["schemas"]["Severity"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, in the format asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                    "text/plain": string;
+                    "application/xml": string;
                 };
             };
             /** @description CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields. */
