@@ -111,4 +111,39 @@ describe('GET /_mock/report', () => {
     const finding = res.json.findings.find((f: { id: string }) => f.id === 'purchase-without-idempotency-key');
     expect(finding).toMatchObject({ account_id: 'alice', entry_ids: [t.store.journal.lastId()] });
   });
+
+  it('reads the real journal in arrival order: a slow purchase is written after the retry sent while it ran', async () => {
+    const t = createTestApp();
+    await t.control('POST', '/faults', { kind: 'latency', ms: 300, times: 1 });
+    const body = { product_id: '002', quantity: 1 };
+    const slow = t.purchase(body, { idempotencyKey: 'slow-1' });
+    t.clock.advance(5000); // the client gives up on it and buys again, with a new key
+    const retry = await t.purchase(body, { idempotencyKey: 'slow-2' });
+    expect(retry.status).toBe(200);
+    expect((await slow).status).toBe(200);
+    const [retried, first] = t.store.journal.list({ order: 'oldest' });
+    expect([first!.idempotencyKey, retried!.idempotencyKey]).toEqual(['slow-1', 'slow-2']);
+    const finding = (await t.control('GET', '/report')).json.findings.find((f: { id: string }) => f.id === 'retry-without-same-idempotency-key');
+    expect(finding).toMatchObject({ account_id: 'alice', entry_ids: [retried!.id, first!.id] });
+    expect(finding.happened).toMatch(/The first attempt had been committed \(latency\): the wallet was charged, and the retry charged it again\./);
+  });
+
+  it('tells apart two keys whose shown prefixes agree', async () => {
+    const t = createTestApp();
+    const twins = { id: 'twins', balance: 10, keys: [{ key: 'mk_test_twin_one' }, { key: 'mk_test_twin_two' }] };
+    expect((await t.control('POST', '/fixtures', { accounts: [twins], products: [] })).status).toBe(200);
+    await t.control('PATCH', '/settings', { rate_limit: 100 });
+    for (let i = 0; i < 15; i++) {
+      await t.call('GET', '/api/v1/balance', { key: 'mk_test_twin_one' });
+      await t.call('GET', '/api/v1/balance', { key: 'mk_test_twin_two' });
+    }
+    const entries = t.store.journal.list({ limit: 1000 });
+    expect(new Set(entries.map((e) => e.keyPrefix))).toEqual(new Set(['mk_test_tw']));
+    expect(new Set(entries.map((e) => e.keyHash)).size).toBe(2);
+    const report = (await t.control('GET', '/report')).json;
+    expect(report.findings.map((f: { id: string }) => f.id)).not.toContain('over-live-rate-limit');
+    expect(report.passes.map((p: { id: string }) => p.id)).toContain('within-live-rate-limit');
+    // The hash stays inside: the journal's view shows the prefix only.
+    expect(JSON.stringify((await t.control('GET', '/journal')).json)).not.toMatch(/hash/);
+  });
 });

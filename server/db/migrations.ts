@@ -111,6 +111,7 @@ export const migrations: readonly string[] = [
     operation TEXT,
     account_id TEXT,
     key_prefix TEXT,
+    key_hash TEXT,
     idempotency_key TEXT,
     request_body TEXT,
     status INTEGER NOT NULL,

@@ -30,6 +30,11 @@ export interface JournalEntry {
   accountId: string | null;
   /** The first characters of the X-API-Key sent (never the whole key); null when none was sent. */
   keyPrefix: string | null;
+  /**
+   * The SHA-256 of the X-API-Key sent, as the store keeps keys: tells keys apart whose prefixes
+   * agree (every sandbox key starts `mk_test_`). For the report; the control API never shows it.
+   */
+  keyHash: string | null;
   idempotencyKey: string | null;
   /** The request body as text, truncated past the journal's size limit; null when there was none. */
   requestBody: string | null;

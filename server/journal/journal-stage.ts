@@ -7,7 +7,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import type { KeyLookup } from '../store/accounts-store.js';
-import { shownPrefix } from '../store/random-ids.js';
+import { hashKey, shownPrefix } from '../store/random-ids.js';
 import type { AppliedFault } from './journal-entry.js';
 import { operationOf } from './operation.js';
 import { requestBodyText } from './request-body.js';
@@ -32,6 +32,8 @@ export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEn
       const responseBody = answered ? await c.res.clone().text() : null;
       const status = answered ? c.res.status : 0;
       const key = c.req.header('X-API-Key');
+      // The key stage's lookup when it ran; otherwise (a fault, a 404, a bad key) the store's, if it knows the key.
+      const found = (c.get('caller') as KeyLookup | undefined) ?? (key ? store.accounts.findByKey(key) : undefined);
       const order = c.get('order');
       store.journal.record({
         at,
@@ -39,9 +41,9 @@ export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEn
         // A junk path or header can be long; the journal keeps what a reader needs (the view's bounds).
         path: truncate(c.req.path, 2048)!,
         operation: operationOf(c.req.method, c.req.path),
-        // The key stage's lookup when it ran; otherwise (a fault, a 404) the key's account, if any.
-        accountId: (c.get('caller') as KeyLookup | undefined)?.accountId ?? (key ? (store.accounts.findByKey(key)?.accountId ?? null) : null),
+        accountId: found?.accountId ?? null,
         keyPrefix: key === undefined ? null : shownPrefix(key),
+        keyHash: found?.keyHash ?? (key === undefined ? null : hashKey(key)),
         idempotencyKey: truncate(c.req.header('Idempotency-Key') ?? null, 1024),
         requestBody: truncate(await requestBodyText(c)),
         status,

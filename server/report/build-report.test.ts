@@ -68,4 +68,18 @@ describe('buildReport', () => {
     expect(r).toMatchObject({ firstAt: null, lastAt: null, counts: { requests: 0 }, passes: [] });
     expect(r.findings.map((f) => f.id)).toEqual(['untested-error-codes']);
   });
+
+  it('reads the requests in the order they arrived, not the order their entries were written', () => {
+    // A purchase slowed by a latency fault arrives first and is written last: the client gave up
+    // after 5 s and bought again with a new key while it ran. Both were charged.
+    const j = journalScript();
+    const slow = j.purchase({ product_id: '002', quantity: 1 }, { idempotencyKey: 'o-1', fault: 'latency', latencyMs: 8000 });
+    j.wait(5);
+    const retry = j.purchase({ product_id: '002', quantity: 1 }, { idempotencyKey: 'o-2' });
+    const written = j.entries.map((e) => ({ ...e, id: e.id === slow ? retry : slow })).sort((a, b) => a.id - b.id);
+    const r = buildReport(written, LIVE);
+    expect(r.findings.find((f) => f.id === 'retry-without-same-idempotency-key')).toMatchObject({ entryIds: [slow, retry] });
+    expect(r.firstAt).toBe(SCRIPT_START);
+    expect(r.lastAt).toBe(SCRIPT_START + 5000);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * buildReport: from journal entries (oldest first) to the findings, passes and coverage
- * of the integration report. Pure and deterministic: no clock, no I/O.
+ * buildReport: from journal entries to the findings, passes and coverage of the integration
+ * report. Pure and deterministic: no clock, no I/O.
  */
 import type { JournalEntry } from '../journal/journal-entry.js';
 import { repeatedAfterClientError, requestsAfterAuthFailure } from './client-error-rules.js';
@@ -17,7 +17,11 @@ export const severityRank: Record<Severity, number> = { error: 0, warning: 1, in
  * const report = buildReport(store.journal.list({ order: 'oldest' }), { rateLimit: 20, rateWindowSeconds: 60 });
  * report.findings.filter((f) => f.severity === 'error').map((f) => f.id); // ['retry-without-same-idempotency-key']
  */
-export function buildReport(entries: readonly JournalEntry[], options: ReportOptions): Report {
+export function buildReport(journal: readonly JournalEntry[], options: ReportOptions): Report {
+  // The rules read the requests in the order they arrived. The journal's ids are in the order the
+  // answers were written: a slow request (a latency fault, a hang) and anything sent while it ran
+  // have their ids the other way round. `at` is the arrival (virtual clock); ids break ties.
+  const entries = arrivalOrder(journal);
   const keys = missingIdempotencyKey(entries);
   const retried = retries(entries);
   const waited = retryAfterRule(entries);
@@ -58,6 +62,9 @@ export function buildReport(entries: readonly JournalEntry[], options: ReportOpt
     rules: ruleIds.map((id) => ({ id, severity: rules[id].severity, title: rules[id].title, findings: findings.filter((f) => f.id === id).length })),
   };
 }
+
+/** Entries by arrival: `at`, then id. */
+export const arrivalOrder = (entries: readonly JournalEntry[]): JournalEntry[] => [...entries].sort((a, b) => a.at - b.at || a.id - b.id);
 
 /** Does the report hold a finding at or above this severity? (what --fail-on and JUnit failures use) */
 export const hasFindingAtOrAbove = (report: Pick<Report, 'findings'>, threshold: Severity) =>

@@ -12,7 +12,7 @@
  *   answer that shows it works again (a 2xx or a 4xx other than 401, 403, 429).
  */
 import type { JournalEntry } from '../journal/journal-entry.js';
-import { answerLabel, finding, groupBy, isUnknownOutcome, keyOf, plural, requestIdentity, times, requestLabel } from './entry-facts.js';
+import { answerLabel, finding, groupBy, isUnknownOutcome, keyLabel, keyOf, plural, requestIdentity, times, requestLabel } from './entry-facts.js';
 import type { Finding } from './report-types.js';
 
 const FINAL_STATUSES = new Set([400, 402, 404]);
@@ -73,10 +73,10 @@ const keyWorks = (e: JournalEntry) => (e.status >= 200 && e.status < 300) || (e.
 
 export function requestsAfterAuthFailure(entries: readonly JournalEntry[]): Finding[] {
   const findings: Finding[] = [];
-  for (const [key, own] of groupBy(
-    entries.filter((e) => e.keyPrefix !== null),
+  for (const own of groupBy(
+    entries.filter((e) => e.keyHash !== null),
     keyOf,
-  )) {
+  ).values()) {
     let failure: JournalEntry | undefined;
     let failureShown = false;
     const shown: JournalEntry[] = [];
@@ -96,8 +96,8 @@ export function requestsAfterAuthFailure(entries: readonly JournalEntry[]): Find
     }
     if (after === 0) continue;
     const codes = [...new Set(shown.map(answerLabel))].join(' and ');
-    const happened = `Key ${key}… was answered ${codes} and sent ${plural(after, 'more request')} that got the same answer.`;
-    findings.push(finding('requests-after-auth-failure', { accountId: own.find((e) => e.accountId !== null)?.accountId ?? null, keyPrefix: key }, happened, shown.map((e) => e.id)));
+    const happened = `Key ${keyLabel(own)} was answered ${codes} and sent ${plural(after, 'more request')} that got the same answer.`;
+    findings.push(finding('requests-after-auth-failure', { accountId: own.find((e) => e.accountId !== null)?.accountId ?? null, keyPrefix: own[0]!.keyPrefix }, happened, shown.map((e) => e.id)));
   }
   return findings;
 }

@@ -80,8 +80,14 @@ export function retryAfterMs(e: JournalEntry): number | undefined {
   return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
-/** The key a request was sent with, for the rules judged per key. */
-export const keyOf = (e: JournalEntry) => e.keyPrefix ?? '(no key)';
+/**
+ * The key a request was sent with, for the rules judged per key: its hash, since two keys may
+ * share the prefix the journal shows (every sandbox key starts `mk_test_`).
+ */
+export const keyOf = (e: JournalEntry) => e.keyHash ?? '(no key)';
+
+/** How a finding names the key of a group of entries: its prefix, `mk_test_al…`. */
+export const keyLabel = (own: readonly JournalEntry[]) => `${own[0]?.keyPrefix ?? '(no key)'}…`;
 
 /** `account alice`, `key mk_test_re…`, or `no key`: whom a finding is about. */
 export function subjectLabel(accountId: string | null, keyPrefix: string | null): string {

@@ -130,12 +130,12 @@ export function reusedIdempotencyKey(entries: readonly JournalEntry[]): Finding[
   const madeOrder = new Map<string, Purchase>();
   for (const p of purchases) if (p.orderId !== null && !p.replayed && isSuccess(p) && !madeOrder.has(p.orderId)) madeOrder.set(p.orderId, p);
 
-  const reused = purchases.filter((p) => {
+  const reused = purchases.filter((p, index) => {
     if (p.errorCode === 'IDEMPOTENCY_KEY_REUSED') return true;
     if (!p.replayed || p.idempotencyKey === null) return false;
     const original =
       (p.orderId !== null ? madeOrder.get(p.orderId) : undefined) ??
-      purchases.find((q) => q.id < p.id && q.accountId === p.accountId && q.idempotencyKey === p.idempotencyKey && isSuccess(q) && !q.replayed);
+      purchases.slice(0, index).find((q) => q.accountId === p.accountId && q.idempotencyKey === p.idempotencyKey && isSuccess(q) && !q.replayed);
     return original !== undefined && purchaseIdentity(original) !== purchaseIdentity(p);
   });
 

@@ -109,4 +109,39 @@ describe('over-live-rate-limit', () => {
     j.balance({ status: 0, fault: 'reset_before' });
     expect(found(j, 'over-live-rate-limit', loose)).toEqual([]);
   });
+
+  it('counts what the sandbox limiter counts: not a fault before the API, a 401 or a 403; a latency fault, yes', () => {
+    const j = journalScript();
+    burst(j, 20, 0);
+    j.balance({ status: 502, errorCode: 'UPSTREAM_ERROR', fault: 'error_response' });
+    j.balance({ status: 0, fault: 'close_before' });
+    j.balance({ status: 0, fault: 'hang' });
+    j.balance({ errorCode: 'INVALID_KEY' }); // a revoked key of alice's: the journal knows its account
+    j.balance({ errorCode: 'FORBIDDEN' });
+    expect(found(j, 'over-live-rate-limit', loose)).toEqual([]);
+    const slow = j.balance({ fault: 'latency', latencyMs: 2000 });
+    expect(found(j, 'over-live-rate-limit', loose)[0]!.entryIds).toEqual([slow]);
+  });
+});
+
+describe('keys that share the prefix the journal shows', () => {
+  const twin = { keyHash: 'hash of another mk_test_al key' };
+
+  it('are judged apart by the live limit', () => {
+    const j = journalScript();
+    for (let i = 0; i < 15; i++) j.balance();
+    for (let i = 0; i < 15; i++) j.balance(twin);
+    expect(found(j, 'over-live-rate-limit', { rateLimit: 100, rateWindowSeconds: 60 })).toEqual([]);
+  });
+
+  it('are judged apart after a 429 and after a 401', () => {
+    const limited = journalScript();
+    limited.rateLimited('getBalance', 60);
+    limited.balance(twin);
+    expect(found(limited, 'request-before-retry-after')).toEqual([]);
+    const refused = journalScript();
+    refused.balance({ ...twin, errorCode: 'INVALID_KEY' });
+    refused.balance({ errorCode: 'INVALID_KEY' });
+    expect(found(refused, 'requests-after-auth-failure')).toEqual([]);
+  });
 });

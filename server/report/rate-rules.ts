@@ -1,6 +1,6 @@
 /**
- * The rate-limit rules, judged per key (the journal's key prefix). Requests to unknown paths
- * (no operation) are left out: the limit does not see them.
+ * The rate-limit rules, judged per key (the key's hash in the journal: two keys may share the
+ * prefix it shows). Requests to unknown paths (no operation) are left out: the limit does not see them.
  *
  * - request-before-retry-after: after a 429 whose body says retry_after_seconds = s, any
  *   request with the same key before 429.at + s is premature. A premature request answered 429
@@ -9,10 +9,13 @@
  *   counting only accepted requests, as live does); a request live would refuse that the sandbox
  *   answered with anything but 429 is a finding. Judged only when the sandbox is configured
  *   looser than live; otherwise the sandbox refused those itself and the client saw the 429s.
- *   Requests a fault cut before the server read them (close_before, reset_before) are not counted.
+ *   Not counted, as the sandbox's limiter does not count them either: requests a fault answered
+ *   or cut before the API looked at them (every kind but latency and the after-commit ones act
+ *   before the key stage, see server/api/api-app.ts), and 401 and 403 answers (the key and
+ *   suspension stages come before the rate limit).
  */
 import type { JournalEntry } from '../journal/journal-entry.js';
-import { finding, groupBy, keyOf, pass, plural, retryAfterMs } from './entry-facts.js';
+import { finding, groupBy, keyLabel, keyOf, pass, plural, retryAfterMs } from './entry-facts.js';
 import type { Finding, Pass, ReportOptions } from './report-types.js';
 import { LIVE_RATE_LIMIT, LIVE_RATE_WINDOW_SECONDS } from './rules.js';
 
@@ -24,7 +27,7 @@ const accountOfKey = (own: readonly JournalEntry[]) => own.find((e) => e.account
 export function retryAfterRule(entries: readonly JournalEntry[]): { findings: Finding[]; passes: Pass[] } {
   const findings: Finding[] = [];
   const respected: number[] = [];
-  for (const [key, own] of groupBy(limited(entries), keyOf)) {
+  for (const own of groupBy(limited(entries), keyOf).values()) {
     let deadline = -Infinity;
     let setBy: JournalEntry | undefined; // the 429 whose wait is the latest so far
     let waitingAfter: JournalEntry | undefined; // a 429 not yet followed by any request
@@ -49,7 +52,7 @@ export function retryAfterRule(entries: readonly JournalEntry[]): { findings: Fi
     if (premature.length === 0) continue;
     const limitedAgain = premature.filter((e) => e.status === 429).length;
     const happened =
-      `Key ${key}… sent ${plural(premature.length, 'request')} before the retry_after_seconds of ` +
+      `Key ${keyLabel(own)} sent ${plural(premature.length, 'request')} before the retry_after_seconds of ` +
       `${ignored.size === 1 ? 'a 429' : `${ignored.size} 429s`} had passed${limitedAgain > 0 ? `; ${limitedAgain} of them got 429 again` : ''}.`;
     findings.push(finding('request-before-retry-after', { accountId: accountOfKey(own), keyPrefix: own[0]!.keyPrefix }, happened, [...ignored, ...premature.map((e) => e.id)]));
   }
@@ -60,8 +63,9 @@ export function retryAfterRule(entries: readonly JournalEntry[]): { findings: Fi
   return { findings, passes };
 }
 
-/** Cut before the server read the request: neither the sandbox nor live would count it. */
-const neverArrived = (e: JournalEntry) => e.fault === 'close_before' || e.fault === 'reset_before';
+/** Faults that answer or cut a request before the API sees it (a gateway's failures): neither the sandbox nor live counts it. */
+const BEFORE_THE_API = new Set<JournalEntry['fault']>(['error_response', 'close_before', 'reset_before', 'hang']);
+const neverArrived = (e: JournalEntry) => BEFORE_THE_API.has(e.fault);
 
 /** The most requests one key sent in any rolling window of the live length. */
 function peakInWindow(times: readonly number[], windowMs: number): number {
@@ -75,11 +79,11 @@ function peakInWindow(times: readonly number[], windowMs: number): number {
 }
 
 export function liveRateLimitRule(entries: readonly JournalEntry[], options: ReportOptions): { findings: Finding[]; passes: Pass[] } {
-  const counted = limited(entries).filter((e) => e.accountId !== null && e.status !== 403 && !neverArrived(e));
+  const counted = limited(entries).filter((e) => e.accountId !== null && e.status !== 401 && e.status !== 403 && !neverArrived(e));
   const windowMs = LIVE_RATE_WINDOW_SECONDS * 1000;
   const looser = options.rateLimit > LIVE_RATE_LIMIT || options.rateWindowSeconds < LIVE_RATE_WINDOW_SECONDS;
   const findings: Finding[] = [];
-  for (const [key, own] of groupBy(counted, keyOf)) {
+  for (const own of groupBy(counted, keyOf).values()) {
     const accepted: number[] = []; // times of the requests live would have counted, within the window
     const refusedOnLive: JournalEntry[] = [];
     for (const e of own) {
@@ -93,7 +97,7 @@ export function liveRateLimitRule(entries: readonly JournalEntry[], options: Rep
     if (!looser || refusedOnLive.length === 0) continue;
     const peak = peakInWindow(own.map((e) => e.at), windowMs);
     const happened =
-      `Key ${key}… sent up to ${peak} requests in 60 s; the live API allows ${LIVE_RATE_LIMIT} and would have refused ` +
+      `Key ${keyLabel(own)} sent up to ${peak} requests in 60 s; the live API allows ${LIVE_RATE_LIMIT} and would have refused ` +
       `${plural(refusedOnLive.length, 'request')} with 429, which this sandbox (${options.rateLimit} per ${options.rateWindowSeconds} s) answered.`;
     findings.push(finding('over-live-rate-limit', { accountId: accountOfKey(own), keyPrefix: own[0]!.keyPrefix }, happened, refusedOnLive.map((e) => e.id)));
   }

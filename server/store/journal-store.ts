@@ -17,6 +17,7 @@ interface JournalRow {
   operation: JournalOperation | null;
   account_id: string | null;
   key_prefix: string | null;
+  key_hash: string | null;
   idempotency_key: string | null;
   request_body: string | null;
   status: number;
@@ -36,6 +37,7 @@ const toEntry = (row: JournalRow): JournalEntry => ({
   operation: row.operation,
   accountId: row.account_id,
   keyPrefix: row.key_prefix,
+  keyHash: row.key_hash,
   idempotencyKey: row.idempotency_key,
   requestBody: row.request_body,
   status: row.status,
@@ -73,9 +75,9 @@ function where(filter: JournalFilter, limit: number): { sql: string; params: (st
 
 export function createJournalStore(db: Db, journalLimit: () => number) {
   const insert = db.prepare(
-    `INSERT INTO journal (at, method, path, operation, account_id, key_prefix, idempotency_key, request_body, status,
+    `INSERT INTO journal (at, method, path, operation, account_id, key_prefix, key_hash, idempotency_key, request_body, status,
        error_code, response_body, latency_ms, fault, order_id, replayed)
-     VALUES (@at, @method, @path, @operation, @accountId, @keyPrefix, @idempotencyKey, @requestBody, @status,
+     VALUES (@at, @method, @path, @operation, @accountId, @keyPrefix, @keyHash, @idempotencyKey, @requestBody, @status,
        @errorCode, @responseBody, @latencyMs, @fault, @orderId, @replayed)`,
   );
   const prune = db.prepare('DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?');

@@ -48,6 +48,7 @@ export function journalScript(start = SCRIPT_START) {
       operation,
       accountId: 'alice',
       keyPrefix: 'mk_test_al',
+      keyHash: null,
       idempotencyKey: null,
       requestBody: null,
       errorCode,
@@ -60,6 +61,8 @@ export function journalScript(start = SCRIPT_START) {
       status,
     };
     if (status === 0 && fields.responseBody === undefined) entry.responseBody = null;
+    // One key per prefix unless a test says otherwise (keyHash: two keys that share a prefix).
+    if (fields.keyHash === undefined) entry.keyHash = entry.keyPrefix === null ? null : `hash of ${entry.keyPrefix}`;
     entries.push(entry);
     return entry.id;
   };
