@@ -1,6 +1,7 @@
 /**
  * The README's worked example, examples/bad-day.sh, run as written (bash and curl) against a
- * spawned sandbox: an after-commit reset, then the same-key retry gets the same order, charged once.
+ * spawned sandbox: an after-commit reset, then the same-key retry gets the same order, charged
+ * once; the integration report finds nothing wrong with it and counts the retry as a pass.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -30,5 +31,10 @@ describe('examples/bad-day.sh', () => {
     const state = await (await fetch(`${server.baseUrl}/_mock/state`)).json();
     expect(state.accounts.find((a: { id: string }) => a.id === 'alice').balance).toBe(95);
     expect(state.orders.map((o: { id: string }) => o.id)).toEqual([retried]);
+
+    // What the README says the report makes of it: no error or warning, the retry a pass.
+    const report = await (await fetch(`${server.baseUrl}/_mock/report`)).json();
+    expect(report.findings.filter((f: { severity: string }) => f.severity !== 'info')).toEqual([]);
+    expect(report.passes.map((p: { id: string }) => p.id)).toContain('retry-kept-idempotency-key');
   });
 });
