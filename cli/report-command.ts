@@ -115,7 +115,7 @@ async function fetchReport(options: ReportCommandOptions): Promise<Report | stri
   }
   if (res.status !== 200) {
     const { code, error } = (body ?? {}) as { code?: string; error?: string };
-    const hint = res.status === 401 ? ' (pass --control-token)' : res.status === 404 ? ' (this sandbox keeps no request journal)' : '';
+    const hint = res.status === 401 ? ' (pass --control-token)' : res.status === 404 ? ' (no report here: not a sandbox, or one older than the report)' : '';
     return `GET /_mock/report answered ${res.status}${code ? ` ${code}` : ''}${error ? `: ${error}` : ''}${hint}`;
   }
   const report = ReportView.safeParse(body);

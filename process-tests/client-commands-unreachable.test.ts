@@ -4,24 +4,16 @@ import { runContract } from '../cli/contract-command.js';
 import { runReport } from '../cli/report-command.js';
 import { deadPort } from './support/dead-port.js';
 
-describe('ai-market-sandbox contract', () => {
+describe.each([
+  ['contract', runContract],
+  ['report', runReport],
+])('ai-market-sandbox %s', (_, run) => {
   afterEach(() => vi.restoreAllMocks());
 
   it('says so when nothing answers at the URL, exit code 1', async () => {
     const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
     const port = await deadPort();
-    expect(await runContract(['--base-url', `http://127.0.0.1:${port}`], {})).toBe(1);
-    expect(String(stderr.mock.calls[0]![0])).toMatch(new RegExp(`cannot reach http://127.0.0.1:${port}: ECONNREFUSED`));
-  });
-});
-
-describe('ai-market-sandbox report', () => {
-  afterEach(() => vi.restoreAllMocks());
-
-  it('says so when nothing answers at the URL, exit code 1', async () => {
-    const stderr = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
-    const port = await deadPort();
-    expect(await runReport(['--base-url', `http://127.0.0.1:${port}`], {})).toBe(1);
+    expect(await run(['--base-url', `http://127.0.0.1:${port}`], {})).toBe(1);
     expect(String(stderr.mock.calls[0]![0])).toMatch(new RegExp(`cannot reach http://127.0.0.1:${port}: ECONNREFUSED`));
   });
 });

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { FaultRuleInput, MAX_FAULT_RULES } from './fault-schemas.js';
+import { QueryInstant } from './journal-schemas.js';
 import { toMicros } from './money.js';
 
 /** A bounded whole number; format int32 keeps generated clients from using floats. */
@@ -227,22 +228,6 @@ export const StateView = z
 
 export const OkResponse = z.object({ ok: z.literal(true), message: z.string().max(1000) }).openapi('Ok', { example: { ok: true, message: 'State reset to the fixture.' } });
 
-/**
- * An instant as a query parameter: ISO 8601 (`2026-11-24T10:00:00Z`, a date alone is midnight UTC)
- * or epoch milliseconds. Undefined when the text is neither.
- */
-export function parseInstant(text: string): number | undefined {
-  if (/^\d{1,15}$/.test(text)) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-const Instant = z
-  .string()
-  .max(40)
-  .refine((text) => parseInstant(text) !== undefined, { message: 'must be an ISO 8601 time (2026-11-24T10:00:00Z) or epoch milliseconds' });
-
 const timeMs = z.number().int().min(0).max(8_640_000_000_000_000).openapi({ format: 'int64', description: 'Virtual-clock epoch milliseconds.' });
 const count = int(0, 1_000_000_000);
 const Severity = z.enum(['error', 'warning', 'info']).openapi('Severity', { description: 'error: would cost money or break on live. warning: wrong, not yet costly. info: untested.' });
@@ -260,12 +245,12 @@ export const ReportQuery = z
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
       .optional()
       .openapi({ param: { name: 'key_prefix', in: 'query' }, description: 'Only requests sent with this key, named by its prefix as GET /_mock/state shows it (the journal never keeps a whole key).', example: 'mk_test_al' }),
-    since: Instant.optional().openapi({ param: { name: 'since', in: 'query' }, description: 'From this virtual-clock time, inclusive: ISO 8601 or epoch ms.', example: '2026-11-24T00:00:00Z' }),
-    until: Instant.optional().openapi({ param: { name: 'until', in: 'query' }, description: 'Up to this virtual-clock time, inclusive.', example: '1795564800000' }),
+    since: QueryInstant.optional().openapi({ param: { name: 'since', in: 'query' }, description: 'From this virtual-clock time, inclusive: ISO 8601 or epoch ms.', example: '2026-11-24T00:00:00Z' }),
+    until: QueryInstant.optional().openapi({ param: { name: 'until', in: 'query' }, description: 'Up to this virtual-clock time, inclusive.', example: '1795564800000' }),
     format: z.enum(['json', 'text', 'junit']).default('json').openapi({ param: { name: 'format', in: 'query' }, description: 'json (the Report), text (for a terminal) or junit (XML for CI).' }),
     fail_on: Severity.default('error').openapi({ param: { name: 'fail_on', in: 'query' }, description: 'With format=junit: findings at or above this severity are failures.' }),
   })
-  .refine((q) => q.since === undefined || q.until === undefined || parseInstant(q.since)! <= parseInstant(q.until)!, {
+  .refine((q) => q.since === undefined || q.until === undefined || q.since <= q.until, {
     path: ['until'],
     message: 'must not be before since',
   });

@@ -17,13 +17,24 @@ const queryInt = (min: number, max: number, example: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
     .openapi({ type: 'integer', minimum: min, maximum: max, format: max > 2_147_483_647 ? 'int64' : 'int32', example });
 
-/** A time in a query string: ISO 8601 (2026-11-24T10:00:00Z) or epoch milliseconds. */
-const queryTime = z
+/**
+ * An instant as a query parameter: ISO 8601 (`2026-11-24T10:00:00Z`, a date alone is midnight UTC)
+ * or epoch milliseconds. Undefined when the text is neither.
+ */
+export function parseInstant(text: string): number | undefined {
+  if (/^\d{1,15}$/.test(text)) return Number(text);
+  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A time in a query string (the journal's and the report's since and until), as virtual-clock epoch ms. */
+export const QueryInstant = z
   .string()
   .max(40)
   .transform((text, ctx) => {
-    const ms = /^\d{1,15}$/.test(text) ? Number(text) : /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : Number.NaN;
-    if (Number.isNaN(ms)) {
+    const ms = parseInstant(text);
+    if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 time (2026-11-24T10:00:00Z) or epoch milliseconds' });
       return z.NEVER;
     }
@@ -44,8 +55,8 @@ const filterShape = {
 export const JournalQuery = z
   .strictObject({
     ...filterShape,
-    since: queryTime.optional(),
-    until: queryTime.optional(),
+    since: QueryInstant.optional(),
+    until: QueryInstant.optional(),
     limit: queryInt(1, 1000, 100).optional().openapi({ description: 'At most this many entries (default 100).' }),
     order: z.enum(['newest', 'oldest']).optional().openapi({ description: 'newest first (the default) or oldest first.' }),
   })
