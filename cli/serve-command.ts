@@ -1,67 +1,31 @@
 /**
- * `serve`: the only place that reads the environment, opens the database and a
- * port. Seeds an empty database from the fixture, prints where to start, and on
- * SIGTERM/SIGINT finishes requests in flight, closes the database and exits 0.
+ * `serve`: the only place that reads the environment. Starts the server with
+ * server/start-server.ts (the wiring startSandbox() shares), prints where to start,
+ * and on SIGTERM/SIGINT finishes requests in flight, closes the database and exits 0.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { createVirtualClock } from '../server/clock.js';
 import { parseConfig, type Config } from '../server/config.js';
-import { createApp } from '../server/create-app.js';
-import { openDatabase } from '../server/db/open-database.js';
 import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
-import { createStore } from '../server/store/create-store.js';
+import { startServer } from '../server/start-server.js';
 import type { Fixture } from '../spec/control-schemas.js';
 import { VERSION } from './package-info.js';
-
-/** How long shutdown waits for requests in flight before closing their connections. */
-const SHUTDOWN_GRACE_MS = 5000;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = parseConfig(argv, env);
   const fixture = readFixtureFile(config.fixtures || DEFAULT_FIXTURE_PATH);
-  const db = openDatabase(config.db);
-  const store = createStore(db);
-  const clock = createVirtualClock(store.settings.clockOffset);
-  store.settings.changeSettings({
-    rate_limit: config.rateLimit,
-    rate_window_seconds: config.rateWindow,
-    idempotency_reuse: config.idempotencyReuse,
-  });
-  const seeded = store.transaction(() => {
-    if (!store.isEmpty()) return false;
-    store.loadFixture(fixture, clock.now());
-    return true;
-  });
-
-  const app = createApp({ store, clock, fixture: { current: fixture }, controlToken: config.controlToken || undefined, version: VERSION });
-  const server = await new Promise<Server>((resolve, reject) => {
-    // Plain HTTP/1.1 (no createServer option), so this is a node:http Server.
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s as Server)) as Server;
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  printBanner(config, port, fixture, seeded);
+  const running = await startServer(config, fixture, VERSION);
+  printBanner(config, running.port, fixture, running.seeded);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing requests in flight, then closing the database.`);
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      db.close();
+    void running.close().then(() => {
       console.log('Stopped cleanly.');
       process.exit(0);
     });
-    // A keep-alive connection becomes idle once its request in flight is answered; close it then
-    // rather than waiting for the client to hang up.
-    server.closeIdleConnections();
-    setInterval(() => server.closeIdleConnections(), 50).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -31,15 +31,38 @@ export class ConfigError extends Error {}
  */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
   const flags = parseFlags(argv);
-  const config: Record<string, unknown> = {};
-  for (const [name, setting] of Object.entries(settingsTable)) {
+  return checkSettings((setting) => {
     const fromFlag = flags.get(setting.flag);
-    const raw = fromFlag ?? env[setting.env] ?? setting.default;
+    if (fromFlag !== undefined) return { raw: fromFlag, source: setting.flag };
+    if (env[setting.env] !== undefined) return { raw: env[setting.env], source: setting.env };
+    return { raw: setting.default, source: `default of ${setting.flag}` };
+  });
+}
+
+/** Settings given as values in code (startSandbox's options), before checking. */
+export type ConfigValues = Partial<{ [K in keyof Table]: z.input<Table[K]['schema']> }>;
+
+/**
+ * Settings given in code, checked with the same schemas as flags and variables; a value not given
+ * takes `defaults`, then the table's default. A bad value throws a ConfigError naming the option.
+ * @example configFromValues({ rateLimit: 1000 }, { db: ':memory:', port: 0 })
+ */
+export function configFromValues(values: ConfigValues, defaults: ConfigValues = {}): Config {
+  return checkSettings((setting, name) => {
+    if (values[name] !== undefined) return { raw: values[name], source: `options.${name}` };
+    if (defaults[name] !== undefined) return { raw: defaults[name], source: `default of options.${name}` };
+    return { raw: setting.default, source: `default of options.${name}` };
+  });
+}
+
+type Setting = Table[keyof Table];
+
+function checkSettings(pick: (setting: Setting, name: keyof Table) => { raw: unknown; source: string }): Config {
+  const config: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settingsTable) as [keyof Table, Setting][]) {
+    const { raw, source } = pick(setting, name);
     const parsed = setting.schema.safeParse(raw);
-    if (!parsed.success) {
-      const source = fromFlag !== undefined ? setting.flag : env[setting.env] !== undefined ? setting.env : `default of ${setting.flag}`;
-      throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    }
+    if (!parsed.success) throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     config[name] = parsed.data;
   }
   return config as Config;
