@@ -499,7 +499,7 @@ export interface components {
              * @default active
              * @enum {string}
              */
-            status: "active" | "suspended";
+            status?: "active" | "suspended";
             /**
              * @description Defaults to a new random mk_test_ key.
              * @example mk_test_alice
@@ -576,13 +576,13 @@ export interface components {
                  * @default active
                  * @enum {string}
                  */
-                status: "active" | "suspended";
+                status?: "active" | "suspended";
                 /** @default [] */
-                keys: {
+                keys?: {
                     /** @example mk_test_alice */
                     key: string;
                     /** @default false */
-                    revoked: boolean;
+                    revoked?: boolean;
                 }[];
             }[];
             products: {
