@@ -3,7 +3,8 @@
 # installs the tarball into an empty folder (better-sqlite3 is compiled there), then through npx:
 #   --help is a clear screen (exit 0); `serve` answers /health and a balance call; `contract
 #   --base-url` passes against it (exit 0, summary, JUnit path) and fails against a dead URL
-#   (exit 1); wrong flags get one line on stderr and exit 2; SIGTERM stops the server cleanly.
+#   (exit 1); wrong flags get one line on stderr and exit 2; SIGTERM stops the server cleanly;
+#   the README's vitest example (startSandbox) typechecks and passes against the installed package.
 # Every wait is bounded. env: KEEP_PACK_DIR=1 keeps the temporary folder for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,7 @@ TGZ=$(cd "$TMP" && npm pack "$ROOT" --silent 2>/dev/null | tail -1)
 TGZ=$TMP/$TGZ
 [ -f "$TGZ" ] || fail "npm pack produced no tarball"
 tar -tzf "$TGZ" >"$TMP/contents"
-for f in package/dist/cli/main.js package/fixtures/default.json package/spec/openapi.yaml package/contract-tests/vitest.config.ts; do
+for f in package/dist/cli/main.js package/dist/server/index.js package/dist/server/index.d.ts package/fixtures/default.json package/spec/openapi.yaml package/contract-tests/vitest.config.ts; do
   grep -qx "$f" "$TMP/contents" || fail "the tarball lacks $f"
 done
 echo "   $(basename "$TGZ"): $(wc -l <"$TMP/contents") files, $(du -k "$TGZ" | cut -f1) kB"
@@ -69,6 +70,18 @@ mkdir -p "$APP"
   || { tail -40 "$TMP/install.log"; fail "npm install of the tarball failed"; }
 [ -x "$APP/node_modules/.bin/ai-market-sandbox" ] || fail "no ai-market-sandbox bin after install"
 T_INSTALL=$(($(ms) - step_start))
+took
+
+# ---- the package as a library ----
+step "the README's vitest example against the installed package (import { startSandbox } from 'ai-market-sandbox')"
+cp "$ROOT/examples/vitest-sandbox.test.ts" "$APP/"
+# Typechecked against the installed declarations (dist/server/index.d.ts), with the repository's tsc.
+(cd "$APP" && timeout 120 "$ROOT/node_modules/.bin/tsc" --noEmit --strict --skipLibCheck --target es2022 \
+  --module nodenext --moduleResolution nodenext --typeRoots "$ROOT/node_modules/@types" --types node vitest-sandbox.test.ts \
+  >"$TMP/example-tsc.log" 2>&1) || { cat "$TMP/example-tsc.log"; fail "the example does not typecheck against the installed package"; }
+(cd "$APP" && timeout 300 node node_modules/vitest/vitest.mjs run vitest-sandbox.test.ts >"$TMP/example.log" 2>&1) \
+  || { tail -40 "$TMP/example.log"; fail "the example failed against the installed package"; }
+sed 's/\x1b\[[0-9;]*m//g' "$TMP/example.log" | grep -E 'Tests +[0-9]+ passed' | sed 's/^ */   /'
 took
 
 # ---- --help ----

@@ -40,7 +40,7 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
 }
 
 /** Settings given as values in code (startSandbox's options), before checking. */
-export type ConfigValues = Partial<{ [K in keyof Table]: z.input<Table[K]['schema']> }>;
+export type ConfigValues = Partial<Config>;
 
 /**
  * Settings given in code, checked with the same schemas as flags and variables; a value not given
