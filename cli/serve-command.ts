@@ -4,7 +4,7 @@
  * and on SIGTERM/SIGINT finishes requests in flight, closes the database and exits 0.
  */
 import { parseConfig, type Config } from '../server/config.js';
-import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
+import { DEFAULT_FIXTURE_PATH, readFixtureFile, sampleKey } from '../server/fixture-file.js';
 import { startServer } from '../server/start-server.js';
 import type { Fixture } from '../spec/control-schemas.js';
 import { VERSION } from './package-info.js';
@@ -34,18 +34,19 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
 function printBanner(config: Config, port: number, fixture: Fixture, seeded: boolean) {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const base = `http://${shownHost}:${port}`;
-  const sample = fixture.accounts.find((a) => a.status === 'active' && Number(a.balance) > 0 && a.keys.some((k) => !k.revoked));
-  const key = sample?.keys.find((k) => !k.revoked)?.key;
+  const sample = sampleKey(fixture);
   const lines = [
     `AI-Market sandbox ${VERSION} listening on ${config.host}:${port}`,
     `  API base URL:  ${base}/api/v1`,
     `  Control API:   ${base}/_mock  (${config.controlToken ? 'locked with a bearer token' : 'open, no token'})`,
+    `  Dashboard:     ${base}/_mock/ui`,
+    `  API docs:      ${base}/docs  (try requests in the browser)`,
     `  OpenAPI:       ${base}/openapi.yaml`,
     `  Database:      ${config.db}${seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
   ];
-  if (key) {
-    lines.push(`  Sandbox key:   ${key} (${sample!.balance} USDT)`);
-    lines.push(`  Try:           curl -s ${base}/api/v1/balance -H "X-API-Key: ${key}"`);
+  if (sample) {
+    lines.push(`  Sandbox key:   ${sample.key} (${sample.balance} USDT)`);
+    lines.push(`  Try:           curl -s ${base}/api/v1/balance -H "X-API-Key: ${sample.key}"`);
   }
   console.log(lines.join('\n'));
   if (!config.controlToken && !LOOPBACK.test(config.host)) {

@@ -36,3 +36,10 @@ export function readFixtureFile(path: string): Fixture {
   }
   return parseFixture(data, path);
 }
+
+/** The key a person can try first: one of an active account with money in its wallet (the banner and /docs show it). */
+export function sampleKey(fixture: Fixture): { key: string; balance: Fixture['accounts'][number]['balance'] } | undefined {
+  const account = fixture.accounts.find((a) => a.status === 'active' && Number(a.balance) > 0 && a.keys.some((k) => !k.revoked));
+  const key = account?.keys.find((k) => !k.revoked)?.key;
+  return account && key ? { key, balance: account.balance } : undefined;
+}
