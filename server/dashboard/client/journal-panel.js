@@ -52,6 +52,10 @@ export function createJournalPanel({ onRequest }) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let retry;
   const shown = new Set();
+  /** Entries that arrive live while the list is being read again: merged into it, not lost. */
+  /** @type {JournalEntry[] | undefined} */
+  let arrivedDuringLoad;
+  let loads = 0;
 
   /** @param {JournalEntry} entry */
   const matches = (entry) =>
@@ -136,6 +140,7 @@ export function createJournalPanel({ onRequest }) {
   /** @param {JournalEntry} entry */
   function arrived(entry) {
     onRequest();
+    arrivedDuringLoad?.push(entry);
     if (shown.has(entry.id) || !matches(entry)) return;
     shown.add(entry.id);
     list.prepend(item(entry));
@@ -202,7 +207,13 @@ export function createJournalPanel({ onRequest }) {
     /** @type {string[][]} */
     const query = [['limit', '100'], ['order', 'newest']];
     for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.push([name, value]);
+    const load = ++loads;
+    /** @type {JournalEntry[]} */
+    const during = [];
+    arrivedDuringLoad = during;
     const answer = await control('GET', `/journal?${new URLSearchParams(query)}`);
+    if (load !== loads) return answer; // a newer filter was asked for meanwhile
+    arrivedDuringLoad = undefined;
     if (!answer.ok) {
       if (answer.status === 404) unavailable('The request journal is not available on this server.');
       else if (answer.status !== 401) live.textContent = `The journal could not be read: ${answer.message} (${answer.code})`;
@@ -211,7 +222,9 @@ export function createJournalPanel({ onRequest }) {
     $('.unavailable', panel).hidden = true;
     filterForm.hidden = false;
     /** @type {JournalEntry[]} */
-    const entries = Array.isArray(answer.data?.entries) ? answer.data.entries : [];
+    const read = Array.isArray(answer.data?.entries) ? answer.data.entries : [];
+    const readIds = new Set(read.map((entry) => entry.id));
+    const entries = [...during.filter((entry) => matches(entry) && !readIds.has(entry.id)), ...read].sort((a, b) => b.id - a.id);
     shown.clear();
     for (const entry of entries) shown.add(entry.id);
     list.replaceChildren(...(entries.length ? entries.map(item) : [el('li', { class: 'empty' }, 'No requests recorded yet.')]));
