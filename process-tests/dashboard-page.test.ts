@@ -1,48 +1,37 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
 import { startSandbox, type Sandbox } from '../server/index.js';
-import { browserSuite, launchChromium, noBrowser, openPage, screenshot, type SandboxPage } from './support/browser.js';
+import { browserSuite, browserTest, noBrowser, screenshot, type SandboxPage } from './support/browser.js';
 
 const XSS_NAME = '<script>alert(1)</script>';
 
 const accountRow = (page: Page, id: string) => page.locator(`#accounts-table tr[data-account="${id}"]`);
 const productRow = (page: Page, id: string) => page.locator(`#products-table tr[data-product="${id}"]`);
 
+/** A sandbox for the file, reset to the default fixture before each test. */
+const it = browserTest
+  .extend('fileSandbox', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const sandbox = await startSandbox();
+    onCleanup(() => sandbox.stop());
+    return sandbox;
+  })
+  .extend('sandbox', async ({ fileSandbox }) => {
+    await fileSandbox.control.loadFixture(defaultFixture);
+    return fileSandbox;
+  });
+
+const open = async (tab: SandboxPage, sandbox: Sandbox) => {
+  await tab.page.goto(`${sandbox.baseUrl}/_mock/ui`);
+  await accountRow(tab.page, 'alice').waitFor();
+  return tab.page;
+};
+
 describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
-  let tab: SandboxPage;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
-  beforeEach(async () => {
-    await sandbox.control.reset();
-    tab = await openPage(browser);
-    return async () => {
-      // Nothing the sandbox sends may end up as markup or script, and nothing leaves 127.0.0.1.
-      expect(tab.dialogs.filter((d) => d.startsWith('alert'))).toEqual([]);
-      expect(tab.offsite).toEqual([]);
-      expect(tab.errors).toEqual([]);
-      await tab.context.close();
-    };
-  });
-
-  const open = async () => {
-    await tab.page.goto(`${sandbox.baseUrl}/_mock/ui`);
-    await accountRow(tab.page, 'alice').waitFor();
-    return tab.page;
-  };
-
-  it('is where / leads, and shows accounts, products and the clock from the control API', async () => {
+  it('is where / leads, and shows accounts, products and the clock from the control API', async ({ tab, sandbox }) => {
     await tab.page.goto(sandbox.baseUrl);
     expect(new URL(tab.page.url()).pathname).toBe('/_mock/ui');
-    const page = await open();
+    const page = await open(tab, sandbox);
     await expect.poll(() => accountRow(page, 'alice').locator('.balance').textContent()).toBe('100');
     expect(await accountRow(page, 'suspended').locator('.status').textContent()).toBe('suspended');
     expect(await accountRow(page, 'alice').locator('.keys code').first().textContent()).toMatch(/^mk_test_al/);
@@ -50,16 +39,16 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     expect(await page.locator('#clock').textContent()).toMatch(/^clock: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
   });
 
-  it('renders a product named <script>alert(1)</script> as text', async () => {
+  it('renders a product named <script>alert(1)</script> as text', async ({ tab, sandbox }) => {
     await sandbox.control.products.put('xss', { name: XSS_NAME, price: 1, stock: 1 });
-    const page = await open();
+    const page = await open(tab, sandbox);
     await expect.poll(() => productRow(page, 'xss').locator('.name').textContent()).toBe(XSS_NAME);
     expect(await page.locator('#products-table script').count()).toBe(0);
     expect(await page.evaluate(() => document.querySelectorAll('body script').length)).toBe(0);
   });
 
-  it('tops up a wallet and shows the new balance; a bad amount gets the control API\'s message beside the field', async () => {
-    const page = await open();
+  it('tops up a wallet and shows the new balance; a bad amount gets the control API\'s message beside the field', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     const row = accountRow(page, 'alice');
     await row.locator('input[name=amount]').fill('12.5');
     await row.getByRole('button', { name: 'Top up' }).click();
@@ -73,8 +62,8 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     expect(await accountRow(page, 'alice').locator('input[name=amount]').getAttribute('aria-invalid')).toBe('true');
   });
 
-  it('suspends an account, and its next API request is a 403', async () => {
-    const page = await open();
+  it('suspends an account, and its next API request is a 403', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     await accountRow(page, 'alice').getByRole('button', { name: 'Suspend' }).click();
     await expect.poll(() => accountRow(page, 'alice').locator('.status').textContent()).toBe('suspended');
     const res = await fetch(`${sandbox.apiBaseUrl}/balance`, { headers: { 'X-API-Key': 'mk_test_alice' } });
@@ -95,8 +84,8 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     await expect.poll(() => accountRow(page, 'alice').locator('.status').textContent()).toBe('active');
   });
 
-  it('advances the virtual clock and shows it', async () => {
-    const page = await open();
+  it('advances the virtual clock and shows it', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     const form = page.locator('#advance-clock');
     await form.locator('input[name=seconds]').fill('61');
     await form.getByRole('button', { name: 'Advance clock' }).click();
@@ -108,8 +97,8 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     await expect.poll(() => form.locator('.field-error[data-path=seconds]').textContent()).toMatch(/>=\s*0|at least 0|too small/i);
   });
 
-  it('creates an account and shows its key once; revokes a key', async () => {
-    const page = await open();
+  it('creates an account and shows its key once; revokes a key', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     const form = page.locator('#create-account');
     await form.locator('input[name=id]').fill('carol');
     await form.locator('input[name=balance]').fill('25');
@@ -133,8 +122,8 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     expect(await page.locator('body').textContent()).not.toMatch(/\bat .*\.(ts|js):\d+/);
   });
 
-  it('adds and restocks products; bad fields get the control API\'s details', async () => {
-    const page = await open();
+  it('adds and restocks products; bad fields get the control API\'s details', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     const form = page.locator('#put-product');
     await form.locator('input[name=id]').fill('006');
     await form.locator('input[name=name]').fill('Gift Card 10 USD');
@@ -155,8 +144,8 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     await expect.poll(() => productRow(page, '006').locator('.stock').textContent()).toBe('5');
   });
 
-  it('loads a fixture file, shows where a bad one is wrong, and resets', async () => {
-    const page = await open();
+  it('loads a fixture file, shows where a bad one is wrong, and resets', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     const form = page.locator('#load-fixture');
     const file = (content: unknown) => ({ name: 'team.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(content)) });
 
@@ -174,11 +163,10 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     expect(tab.dialogs.some((d) => d.startsWith('confirm'))).toBe(true);
     // Back to the fixture loaded last.
     expect(await accountRow(page, 'team').locator('.balance').textContent()).toBe('3');
-    await sandbox.control.loadFixture(JSON.parse(JSON.stringify(defaultFixture)));
   });
 
-  it('shows the journal and fault panels as unavailable on a server without them, or lists them', async () => {
-    const page = await open();
+  it('shows the journal and fault panels as unavailable on a server without them, or lists them', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
     const faults = await fetch(`${sandbox.baseUrl}/_mock/faults`);
     if (faults.status === 404) {
       await expect.poll(() => page.locator('#faults .unavailable').textContent()).toBe('Fault rules are not available on this server.');
@@ -188,7 +176,7 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     }
   });
 
-  it('is usable at 1280×800 and on a narrow window, and the screenshots show it', async () => {
+  it('is usable at 1280×800 and on a narrow window, and the screenshots show it', async ({ tab, sandbox }) => {
     const { key } = await sandbox.control.accounts.create({ id: 'shop', balance: 40 });
     for (const [product, quantity] of [['002', 2], ['004', 1]] as const) {
       await fetch(`${sandbox.apiBaseUrl}/purchase`, {
@@ -198,7 +186,7 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
       });
     }
     await sandbox.control.clock.advance(90);
-    const page = await open();
+    const page = await open(tab, sandbox);
     await accountRow(page, 'shop').waitFor();
     await page.locator('#orders-table tr[data-order]').first().waitFor();
     await screenshot(page, 'dashboard-1280.png', { fullPage: true });
@@ -212,52 +200,40 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
   });
 });
 
+const locked = browserTest.extend('sandbox', { scope: 'file' }, async ({}, { onCleanup }) => {
+  const sandbox = await startSandbox({ controlToken: 'sandbox-token-1' });
+  onCleanup(() => sandbox.stop());
+  return sandbox;
+});
+
 describe.skipIf(noBrowser)(browserSuite('dashboard with a control token, in Chromium'), () => {
-  let sandbox: Sandbox;
-  let browser: Browser;
+  locked('loads without the token, asks for it, and keeps it for the tab', async ({ tab: { page }, sandbox }) => {
+    const sent: (string | undefined)[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/_mock/state')) sent.push(req.headers().authorization);
+    });
+    const res = await page.goto(`${sandbox.baseUrl}/_mock/ui`);
+    expect(res?.status()).toBe(200);
+    const prompt = page.locator('#token-panel');
+    await prompt.waitFor();
+    expect(await page.locator('#dashboard').isHidden()).toBe(true);
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ controlToken: 'sandbox-token-1' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await sandbox?.stop();
-  });
+    await prompt.locator('input[name=token]').fill('wrong-token-99');
+    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => page.locator('#token-reason').textContent()).toContain('That token was refused');
 
-  it('loads without the token, asks for it, and keeps it for the tab', async () => {
-    const { page, context, errors } = await openPage(browser);
-    try {
-      const sent: (string | undefined)[] = [];
-      page.on('request', (req) => {
-        if (req.url().endsWith('/_mock/state')) sent.push(req.headers().authorization);
-      });
-      const res = await page.goto(`${sandbox.baseUrl}/_mock/ui`);
-      expect(res?.status()).toBe(200);
-      const prompt = page.locator('#token-panel');
-      await prompt.waitFor();
-      expect(await page.locator('#dashboard').isHidden()).toBe(true);
+    await prompt.locator('input[name=token]').fill('sandbox-token-1');
+    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    await accountRow(page, 'alice').waitFor();
+    expect(await prompt.isHidden()).toBe(true);
+    expect(sent.at(-1)).toBe('Bearer sandbox-token-1');
 
-      await prompt.locator('input[name=token]').fill('wrong-token-99');
-      await prompt.getByRole('button', { name: 'Unlock' }).click();
-      await expect.poll(() => page.locator('#token-reason').textContent()).toContain('That token was refused');
-
-      await prompt.locator('input[name=token]').fill('sandbox-token-1');
-      await prompt.getByRole('button', { name: 'Unlock' }).click();
-      await accountRow(page, 'alice').waitFor();
-      expect(await prompt.isHidden()).toBe(true);
-      expect(sent.at(-1)).toBe('Bearer sandbox-token-1');
-
-      await page.reload();
-      await accountRow(page, 'alice').waitFor();
-      expect(await prompt.isHidden()).toBe(true);
-      expect(errors).toEqual([]);
-    } finally {
-      await context.close();
-    }
+    await page.reload();
+    await accountRow(page, 'alice').waitFor();
+    expect(await prompt.isHidden()).toBe(true);
   });
 });
 
-const defaultFixture = JSON.parse(
-  (await import('node:fs')).readFileSync(new URL('../fixtures/default.json', import.meta.url), 'utf8'),
-) as Parameters<Sandbox['control']['loadFixture']>[0];
+const defaultFixture = JSON.parse(readFileSync(new URL('../fixtures/default.json', import.meta.url), 'utf8')) as Parameters<
+  Sandbox['control']['loadFixture']
+>[0];

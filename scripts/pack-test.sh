@@ -4,7 +4,8 @@
 #   --help is a clear screen (exit 0); `serve` answers /health and a balance call; `contract
 #   --base-url` passes against it (exit 0, summary, JUnit path) and fails against a dead URL
 #   (exit 1); wrong flags get one line on stderr and exit 2; SIGTERM stops the server cleanly;
-#   the README's vitest example (startSandbox) typechecks and passes against the installed package.
+#   the README's vitest example (startSandbox) typechecks and passes against the installed package;
+#   the dashboard and the API docs are served with their scripts.
 # Every wait is bounded. env: KEEP_PACK_DIR=1 keeps the temporary folder for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -125,6 +126,11 @@ node -e 'const h=JSON.parse(process.argv[1]); if (h.status!=="ok"||h.version!==p
 balance=$(curl -fsS --max-time 5 "$BASE/api/v1/balance" -H 'X-API-Key: mk_test_alice') || fail "balance call failed"
 echo "   /api/v1/balance (mk_test_alice): $balance"
 [ "$(node -p 'JSON.parse(process.argv[1]).balance' "$balance")" = 100 ] || fail "expected the fixture balance of 100"
+# The pages' files come from the installed package: the dashboard's client from dist/, Swagger UI from swagger-ui-dist.
+for page in / /_mock/ui /_mock/ui/client/main.js /_mock/ui/dashboard.css /docs /docs/assets/swagger-ui-dist/swagger-ui-bundle.js; do
+  curl -fsSL -o /dev/null --max-time 5 "$BASE$page" || fail "$page is not served by the installed package"
+done
+echo "   dashboard and API docs served, with their scripts"
 took
 
 # ---- contract ----

@@ -7,8 +7,11 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../server/test-support/spawn-server.js';
+import { expect, test } from 'vitest';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -82,3 +85,32 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
     await page.screenshot({ path: join(dir, name), fullPage: options.fullPage ?? false, animations: 'disabled' });
   }
 }
+
+/**
+ * The tests' fixtures: `browser`, one Chromium per test file (launched by the first test that
+ * wants it, so skipped files launch none), and `tab`, a fresh page of 1280×800 per test, after
+ * which the test also fails if the page raised an alert, logged a script error or asked another
+ * host than 127.0.0.1 for anything.
+ * @example
+ * const it = browserTest.extend('sandbox', { scope: 'file' }, async ({}, { onCleanup }) => { ... });
+ * it('loads', async ({ tab, sandbox }) => { await tab.page.goto(`${sandbox.baseUrl}/docs`); });
+ */
+export const browserTest = test
+  .extend('browser', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const browser = await launchChromium();
+    onCleanup(() => browser.close());
+    return browser;
+  })
+  .extend('tab', async ({ browser }, { onCleanup }) => {
+    const tab = await openPage(browser);
+    onCleanup(async () => {
+      try {
+        expect(tab.dialogs.filter((d) => d.startsWith('alert')), 'alerts').toEqual([]);
+        expect(tab.offsite, 'requests to other hosts').toEqual([]);
+        expect(tab.errors, 'script errors').toEqual([]);
+      } finally {
+        await tab.context.close();
+      }
+    });
+    return tab;
+  });

@@ -82,6 +82,7 @@ pre { margin: 0; padding: .4rem .5rem; background: #f0f2f4; border-radius: 4px; 
   .table-wrap td { border: none; padding: .1rem 0; display: flex; gap: .6rem; text-align: left; }
   .table-wrap td::before { content: attr(data-label); flex: 0 0 7rem; color: var(--muted); font-size: .8rem; }
   .top nav { margin-left: 0; }
+  .row-actions { flex-wrap: wrap; }
 }
 [hidden] { display: none !important; }
 `;

@@ -9,9 +9,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { SwaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import type { AppDeps } from '../app-env.js';
 import { sampleKey } from '../fixture-file.js';
+import { HtmlPage } from '../html-page.js';
 import { CONTROL_TOKEN_STORAGE_KEY } from '../dashboard/dashboard-page.js';
 
 export const DOCS_PREFIX = '/docs';
@@ -79,29 +81,18 @@ function swaggerUi(url: string, onComplete: string): string {
   });
 }
 
-function DocsPage(props: { title: string; current: 'api' | 'control'; children: unknown }) {
+function DocsPage(props: { title: string; current: 'api' | 'control'; children: Child }) {
   const link = (href: string, text: string, here: boolean) => (here ? <strong>{text}</strong> : <a href={href}>{text}</a>);
   return (
-    <>
-      {raw('<!doctype html>')}
-      <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{props.title} · AI-Market sandbox</title>
-        <style>{raw(NAV_CSS)}</style>
-      </head>
-      <body>
-        <nav class="sandbox-nav" aria-label="Sandbox pages">
-          <span class="brand">AI-Market sandbox</span>
-          {link(DOCS_PREFIX, 'Public API', props.current === 'api')}
-          {link(`${DOCS_PREFIX}/control`, 'Control API', props.current === 'control')}
-          <a href="/_mock/ui">Dashboard</a>
-        </nav>
-        {props.children}
-      </body>
-      </html>
-    </>
+    <HtmlPage title={props.title} head={<style>{raw(NAV_CSS)}</style>}>
+      <nav class="sandbox-nav" aria-label="Sandbox pages">
+        <span class="brand">AI-Market sandbox</span>
+        {link(DOCS_PREFIX, 'Public API', props.current === 'api')}
+        {link(`${DOCS_PREFIX}/control`, 'Control API', props.current === 'control')}
+        <a href="/_mock/ui">Dashboard</a>
+      </nav>
+      {props.children}
+    </HtmlPage>
   );
 }
 

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../test-support/spawn-server.js';
 import { ConfigError, ControlApiError, FixtureError, startSandbox } from '../index.js';
 
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'start-sandbox-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
