@@ -1,121 +1,53 @@
 /**
- * `serve`: the only place that reads the environment, opens the database and a
- * port. Seeds an empty database from the fixture, prints where to start, and on
- * SIGTERM/SIGINT finishes requests in flight, closes the database and exits 0.
+ * `serve`: the only place that reads the environment. Starts the server with
+ * server/start-server.ts (the wiring startSandbox() shares), prints where to start,
+ * and on SIGTERM/SIGINT finishes requests in flight, closes the database and exits 0.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { createVirtualClock } from '../server/clock.js';
-import { ConfigError, parseConfig, settingsTable, type Config } from '../server/config.js';
-import { createApp } from '../server/create-app.js';
-import { openDatabase } from '../server/db/open-database.js';
-import { DEFAULT_FIXTURE_PATH, FixtureError, readFixtureFile } from '../server/fixture-file.js';
-import { createStore, type Store } from '../server/store/create-store.js';
-import { RefusedRule } from '../server/store/faults-store.js';
+import { parseConfig, type Config } from '../server/config.js';
+import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
+import { sampleKey } from '../server/sample-key.js';
+import { startServer, type RunningServer } from '../server/start-server.js';
 import type { Fixture } from '../spec/control-schemas.js';
-import { fromMicros } from '../spec/money.js';
 import { VERSION } from './package-info.js';
-
-/** How long shutdown waits for requests in flight before closing their connections. */
-const SHUTDOWN_GRACE_MS = 5000;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = parseConfig(argv, env);
-  const fixture = readFixtureFile(config.fixtures || DEFAULT_FIXTURE_PATH);
-  const db = openDatabase(config.db);
-  const store = createStore(db);
-  const clock = createVirtualClock(store.settings.clockOffset);
-  store.settings.changeSettings({
-    rate_limit: config.rateLimit,
-    rate_window_seconds: config.rateWindow,
-    idempotency_reuse: config.idempotencyReuse,
-    journal_limit: config.journalLimit,
-  });
-  const seeded = seedFixture(store, fixture, config, clock.now());
-  addConfiguredFaults(store, config, clock.now());
-
-  const app = createApp({ store, clock, controlToken: config.controlToken || undefined, version: VERSION });
-  const server = await new Promise<Server>((resolve, reject) => {
-    // Plain HTTP/1.1 (no createServer option), so this is a node:http Server.
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s as Server)) as Server;
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  printBanner(config, port, store, { fixture, seeded });
+  const fixtureSource = config.fixtures || DEFAULT_FIXTURE_PATH;
+  const fixture = readFixtureFile(fixtureSource);
+  const running = await startServer(config, { fixture, source: fixtureSource }, VERSION);
+  printBanner(config, running, fixture);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing requests in flight, then closing the database.`);
-    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-    force.unref();
-    server.close(() => {
-      db.close();
+    void running.close().then(() => {
       console.log('Stopped cleanly.');
       process.exit(0);
     });
-    // A keep-alive connection becomes idle once its request in flight is answered; close it then
-    // rather than waiting for the client to hang up.
-    server.closeIdleConnections();
-    setInterval(() => server.closeIdleConnections(), 50).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-/** The startup fixture (see Store.seedFixture); a fault rule the store refuses is a startup error naming it. */
-function seedFixture(store: Store, fixture: Fixture, config: Config, now: number): boolean {
-  try {
-    return store.seedFixture(fixture, now);
-  } catch (error) {
-    if (error instanceof RefusedRule) throw new FixtureError(`invalid fixture ${config.fixtures || DEFAULT_FIXTURE_PATH}:\n  faults.${error.message}`);
-    throw error;
-  }
-}
-
-/** The rules of --fault / AI_MARKET_MOCK_FAULTS replace those of the previous start (none given: none kept). */
-function addConfiguredFaults(store: Store, config: Config, now: number) {
-  try {
-    store.faults.replaceConfigRules(config.faults, now);
-  } catch (error) {
-    if (!(error instanceof RefusedRule)) throw error;
-    throw new ConfigError(`${settingsTable.faults.flag} / ${settingsTable.faults.env}: rule ${error.message}`);
-  }
-}
-
-/**
- * A fixture key that works now, with its wallet as the database has it (a kept
- * database may have spent or suspended what the fixture gave): one with money first.
- */
-function sampleKey(store: Store): { key: string; balance: number } | undefined {
-  const working = (store.currentFixture()?.accounts ?? [])
-    .flatMap((account) => account.keys.map((k) => k.key))
-    .flatMap((key) => {
-      const found = store.accounts.findByKey(key);
-      const account = found && !found.revoked && found.status === 'active' ? store.accounts.getAccount(found.accountId) : undefined;
-      return account ? [{ key, balance: fromMicros(account.balance_micros) }] : [];
-    });
-  return working.find((k) => k.balance > 0) ?? working[0];
-}
-
-function printBanner(config: Config, port: number, store: Store, start: { fixture: Fixture; seeded: boolean }) {
-  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const base = `http://${shownHost}:${port}`;
+function printBanner(config: Config, running: RunningServer, fixture: Fixture) {
+  const { store, port, seeded, baseUrl: base } = running;
   const sample = sampleKey(store);
   const lines = [
     `AI-Market sandbox ${VERSION} listening on ${config.host}:${port}`,
     `  API base URL:  ${base}/api/v1`,
     `  Control API:   ${base}/_mock  (${config.controlToken ? 'locked with a bearer token' : 'open, no token'})`,
+    `  Dashboard:     ${base}/_mock/ui`,
+    `  API docs:      ${base}/docs  (try requests in the browser)`,
     `  OpenAPI:       ${base}/openapi.yaml`,
-    `  Database:      ${config.db}${start.seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
+    `  Database:      ${config.db}${seeded ? ' (seeded from the fixture)' : ' (existing state kept)'}`,
   ];
   const faults = store.faults.list().length;
   if (faults > 0) lines.push(`  Fault rules:   ${faults} in force (GET ${base}/_mock/faults)`);
-  if (config.fixtures && !start.seeded && JSON.stringify(store.currentFixture()) !== JSON.stringify(start.fixture)) {
+  if (config.fixtures && !seeded && JSON.stringify(store.currentFixture()) !== JSON.stringify(fixture)) {
     lines.push(`  Fixture:       the database's own (--fixtures seeds a new database only; POST /_mock/fixtures loads another)`);
   }
   if (sample) {

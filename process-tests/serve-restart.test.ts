@@ -28,6 +28,9 @@ describe('serve on a database file', () => {
   it('keeps balances and orders across a restart, and seeds only an empty database', async () => {
     const first = await start();
     expect(first.output()).toContain('(seeded from the fixture)');
+    // The banner points people at the pages.
+    expect(first.output()).toContain(`Dashboard:     ${first.baseUrl}/_mock/ui`);
+    expect(first.output()).toContain(`API docs:      ${first.baseUrl}/docs`);
     const bought = await fetch(`${first.baseUrl}/api/v1/purchase`, {
       method: 'POST',
       headers: { ...alice, 'Content-Type': 'application/json', 'Idempotency-Key': 'keep-me' },

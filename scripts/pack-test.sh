@@ -4,7 +4,9 @@
 # better-sqlite3 ships a prebuilt binary and dist/ is in the tarball), then through npx:
 #   --help is a clear screen (exit 0); `serve` answers /health and a balance call; `contract
 #   --base-url` passes against it (exit 0, summary, JUnit path) and fails against a dead URL
-#   (exit 1); wrong flags get one line on stderr and exit 2; SIGTERM stops the server cleanly.
+#   (exit 1); wrong flags get one line on stderr and exit 2; SIGTERM stops the server cleanly;
+#   the README's vitest example (startSandbox) typechecks and passes against the installed package;
+#   the dashboard and the API docs are served with their scripts.
 # Runs on the first node on PATH (Node 22 or newer, as the package's engines say; CI puts 24 there).
 # Every wait is bounded. env: KEEP_PACK_DIR=1 keeps the temporary folder for inspection.
 set -euo pipefail
@@ -59,7 +61,7 @@ npm pack --pack-destination "$TMP" --silent >"$TMP/pack.log" 2>&1 || { tail -40 
 TGZ=$(ls "$TMP"/*.tgz 2>/dev/null | head -1)
 [ -n "$TGZ" ] && [ -f "$TGZ" ] || { tail -40 "$TMP/pack.log"; fail "npm pack produced no tarball"; }
 tar -tzf "$TGZ" >"$TMP/contents"
-for f in package/dist/cli/main.js package/fixtures/default.json package/spec/openapi.yaml package/contract-tests/vitest.config.ts; do
+for f in package/dist/cli/main.js package/dist/server/index.js package/dist/server/index.d.ts package/fixtures/default.json package/spec/openapi.yaml package/contract-tests/vitest.config.ts; do
   grep -qx "$f" "$TMP/contents" || fail "the tarball lacks $f"
 done
 echo "   $(basename "$TGZ"): $(wc -l <"$TMP/contents") files, $(du -k "$TGZ" | cut -f1) kB"
@@ -73,6 +75,18 @@ mkdir -p "$APP"
   || { tail -40 "$TMP/install.log"; fail "npm install of the tarball failed"; }
 [ -x "$APP/node_modules/.bin/ai-market-sandbox" ] || fail "no ai-market-sandbox bin after install"
 T_INSTALL=$(($(ms) - step_start))
+took
+
+# ---- the package as a library ----
+step "the README's vitest example against the installed package (import { startSandbox } from 'ai-market-sandbox')"
+cp "$ROOT/examples/vitest-sandbox.test.ts" "$APP/"
+# Typechecked against the installed declarations (dist/server/index.d.ts), with the repository's tsc.
+(cd "$APP" && timeout 120 "$ROOT/node_modules/.bin/tsc" --noEmit --strict --skipLibCheck --target es2022 \
+  --module nodenext --moduleResolution nodenext --typeRoots "$ROOT/node_modules/@types" --types node vitest-sandbox.test.ts \
+  >"$TMP/example-tsc.log" 2>&1) || { cat "$TMP/example-tsc.log"; fail "the example does not typecheck against the installed package"; }
+(cd "$APP" && timeout 300 node node_modules/vitest/vitest.mjs run vitest-sandbox.test.ts >"$TMP/example.log" 2>&1) \
+  || { tail -40 "$TMP/example.log"; fail "the example failed against the installed package"; }
+sed 's/\x1b\[[0-9;]*m//g' "$TMP/example.log" | grep -E 'Tests +[0-9]+ passed' | sed 's/^ */   /'
 took
 
 # ---- --help ----
@@ -116,6 +130,11 @@ node -e 'const h=JSON.parse(process.argv[1]); if (h.status!=="ok"||h.version!==p
 balance=$(curl -fsS --max-time 5 "$BASE/api/v1/balance" -H 'X-API-Key: mk_test_alice') || fail "balance call failed"
 echo "   /api/v1/balance (mk_test_alice): $balance"
 [ "$(node -p 'JSON.parse(process.argv[1]).balance' "$balance")" = 100 ] || fail "expected the fixture balance of 100"
+# The pages' files come from the installed package: the dashboard's client from dist/, Swagger UI from swagger-ui-dist.
+for page in / /_mock/ui /_mock/ui/client/main.js /_mock/ui/dashboard.css /docs /docs/assets/swagger-ui-dist/swagger-ui-bundle.js; do
+  curl -fsSL -o /dev/null --max-time 5 "$BASE$page" || fail "$page is not served by the installed package"
+done
+echo "   dashboard and API docs served, with their scripts"
 took
 
 # ---- contract ----

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, settingsHelp } from './config.js';
+import { ConfigError, configFromValues, parseConfig, settingsHelp } from './config.js';
 
 describe('configuration', () => {
   it('has the documented defaults', () => {
@@ -66,5 +66,17 @@ describe('configuration', () => {
     for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window', '--fault', 'AI_MARKET_MOCK_FAULTS', '--journal-limit']) {
       expect(help).toContain(text);
     }
+  });
+
+  it('checks settings given in code with the same schemas, naming the option', () => {
+    expect(configFromValues({ rateLimit: 1000 }, { db: ':memory:', port: 0 })).toMatchObject({
+      db: ':memory:',
+      port: 0,
+      rateLimit: 1000,
+      rateWindow: 60,
+      host: '127.0.0.1',
+    });
+    expect(() => configFromValues({ rateLimit: 0 })).toThrow(/options\.rateLimit=0/);
+    expect(() => configFromValues({ controlToken: 'short' })).toThrow(/options\.controlToken="short": must be at least 8 characters/);
   });
 });

@@ -49,21 +49,47 @@ export class ConfigError extends Error {}
  */
 export function parseConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
   const flags = parseFlags(argv);
-  const config: Record<string, unknown> = {};
-  for (const [name, setting] of Object.entries(settingsTable)) {
+  return checkSettings((setting) => {
     const fromFlags = flags.get(setting.flag);
-    const repeatable = 'repeatable' in setting;
     // A repeated flag: every value of a repeatable one, else the last.
-    const raws = fromFlags ? (repeatable ? fromFlags : fromFlags.slice(-1)) : [env[setting.env] ?? setting.default];
+    if (fromFlags) return { raws: 'repeatable' in setting ? fromFlags : fromFlags.slice(-1), source: setting.flag };
+    if (env[setting.env] !== undefined) return { raws: [env[setting.env]], source: setting.env };
+    return { raws: [setting.default], source: `default of ${setting.flag}` };
+  });
+}
+
+/** Settings given as values in code (startSandbox's options), before checking. */
+export type ConfigValues = Partial<Config>;
+
+/**
+ * Settings given in code, checked with the same schemas as flags and variables; a value not given
+ * takes `defaults`, then the table's default. A bad value throws a ConfigError naming the option.
+ * Fault rules may be given as the list they parse to: they go through the schema as JSON text.
+ * @example configFromValues({ rateLimit: 1000 }, { db: ':memory:', port: 0 })
+ */
+export function configFromValues(values: ConfigValues, defaults: ConfigValues = {}): Config {
+  return checkSettings((setting, name) => {
+    const given = values[name] !== undefined ? { value: values[name], source: `options.${name}` } : { value: defaults[name], source: `default of options.${name}` };
+    if (given.value === undefined) return { raws: [setting.default], source: given.source };
+    return { raws: [name === 'faults' && typeof given.value !== 'string' ? JSON.stringify(given.value) : given.value], source: given.source };
+  });
+}
+
+type Setting = Table[keyof Table];
+
+/** Each setting's raw values (several for a repeatable one), checked with its schema; the first bad one names its source. */
+function checkSettings(pick: (setting: Setting, name: keyof Table) => { raws: unknown[]; source: string }): Config {
+  const config: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settingsTable) as [keyof Table, Setting][]) {
+    const { raws, source } = pick(setting, name);
     const values = raws.map((raw) => {
       const parsed = setting.schema.safeParse(raw);
       if (parsed.success) return parsed.data;
-      const source = fromFlags !== undefined ? setting.flag : env[setting.env] !== undefined ? setting.env : `default of ${setting.flag}`;
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
       throw new ConfigError(`${source}=${JSON.stringify(raw)}: ${where}${issue?.message ?? 'invalid'}`);
     });
-    config[name] = repeatable ? values.flat() : values[0];
+    config[name] = 'repeatable' in setting ? values.flat() : values[0];
   }
   return config as Config;
 }

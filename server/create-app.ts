@@ -1,6 +1,7 @@
 /**
  * The app factory: wires request ids, the 404/405 gate, the public API, the
- * control API, health and the OpenAPI documents, and the one error handler.
+ * control API, health and the OpenAPI documents, the docs and dashboard pages,
+ * and the one error handler.
  * Opens nothing itself: the store and clock come in as dependencies.
  */
 import { Hono } from 'hono';
@@ -12,6 +13,9 @@ import { buildApiDocument, buildControlDocument, toYaml } from '../spec/document
 import { createApiApp } from './api/api-app.js';
 import type { AppDeps } from './app-env.js';
 import { createControlApp } from './control/control-app.js';
+import { createDashboardApp } from './dashboard/dashboard-app.js';
+import { UI_PREFIX } from './dashboard/dashboard-page.js';
+import { createDocsApp, DOCS_PREFIX } from './docs/docs-app.js';
 import { AppError, errors, fromHttpException, writeError } from './errors.js';
 import { journalStage } from './journal/journal-stage.js';
 import { knownRoutes } from './middleware/known-routes.js';
@@ -37,6 +41,11 @@ export function createApp(deps: AppDeps) {
   app.get(`${CONTROL_PREFIX}/openapi.yaml`, (c) => yaml(controlYaml(c.req.url)));
 
   app.route(API_PREFIX, createApiApp(deps));
+  // Pages for people: the docs, and the dashboard, whose page loads without the control token
+  // (mounted before the control API, so the token check of /_mock/* is not reached for it).
+  app.get('/', (c) => c.redirect(UI_PREFIX));
+  app.route(DOCS_PREFIX, createDocsApp(deps));
+  app.route(UI_PREFIX, createDashboardApp(deps));
   app.route(CONTROL_PREFIX, createControlApp(deps));
 
   app.notFound((c) => writeError(c, errors.notFound(c.req.path)));

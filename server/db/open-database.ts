@@ -6,7 +6,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations.js';
 
-export type Db = Database.Database;
+/** An interface, not an alias, so the package's type declarations can name it. */
+export interface Db extends Database.Database {}
 
 export class DatabaseTooNewError extends Error {}
 

@@ -133,6 +133,11 @@ export function createFaultsStore(db: Db, accounts: AccountsStore) {
     return undefined;
   });
 
+  const replaceConfigRules = db.transaction((inputs: readonly FaultRuleInput[], now: number) => {
+    removeSource.run('config');
+    return addAll(inputs, 'config', now);
+  });
+
   return {
     add: (input: FaultRuleInput, source: FaultSource, now: number) => db.transaction(() => add(input, source, now)).immediate(),
     /** Adds a list (the configuration's, a fixture's); throws RefusedRule and adds none when one is refused. */
@@ -145,10 +150,7 @@ export function createFaultsStore(db: Db, accounts: AccountsStore) {
     candidates: (stage: FaultStage, operation: JournalOperation) => live.all(stage, operation),
     take: (ids: readonly number[]) => take.immediate(ids),
     /** The configuration's rules, replaced at startup (an empty list removes them). */
-    replaceConfigRules: db.transaction((inputs: readonly FaultRuleInput[], now: number) => {
-      removeSource.run('config');
-      return addAll(inputs, 'config', now);
-    }),
+    replaceConfigRules: (inputs: readonly FaultRuleInput[], now: number): AddOutcome[] => replaceConfigRules(inputs, now),
     /** For a reset: rules made through the API and the old fixture's go, the configuration's start over. Inside loadFixture's transaction. */
     resetForFixture: (fixtureRules: readonly FaultRuleInput[], now: number) => {
       removeAllBut.run('config');

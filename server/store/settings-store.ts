@@ -25,6 +25,10 @@ export function createSettingsStore(db: Db) {
   };
   const set = (name: string, value: unknown) => write.run(name, JSON.stringify(value));
 
+  const change = db.transaction((patch: Partial<Settings>) => {
+    for (const [name, value] of Object.entries(patch)) if (value !== undefined) set(name, value);
+  });
+
   const clockOffset: OffsetStorage = {
     readOffsetMs: () => get('clock_offset_ms', 0),
     writeOffsetMs: (ms) => set('clock_offset_ms', ms),
@@ -40,9 +44,8 @@ export function createSettingsStore(db: Db) {
       rate_window_seconds: get('rate_window_seconds', 60),
       journal_limit: get('journal_limit', DEFAULT_JOURNAL_LIMIT),
     }),
-    changeSettings: db.transaction((patch: Partial<Settings>) => {
-      for (const [name, value] of Object.entries(patch)) if (value !== undefined) set(name, value);
-    }),
+    /** Writes every given setting, in one transaction. */
+    changeSettings: (patch: Partial<Settings>): void => change(patch),
   };
 }
 

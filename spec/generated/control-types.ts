@@ -618,7 +618,7 @@ export interface components {
              * @default active
              * @enum {string}
              */
-            status: "active" | "suspended";
+            status?: "active" | "suspended";
             /**
              * @description Defaults to a new random mk_test_ key.
              * @example mk_test_alice
@@ -695,13 +695,13 @@ export interface components {
                  * @default active
                  * @enum {string}
                  */
-                status: "active" | "suspended";
+                status?: "active" | "suspended";
                 /** @default [] */
-                keys: {
+                keys?: {
                     /** @example mk_test_alice */
                     key: string;
                     /** @default false */
-                    revoked: boolean;
+                    revoked?: boolean;
                 }[];
             }[];
             products: {
@@ -844,13 +844,13 @@ export interface components {
              */
             seed?: number;
             /** @default 502 */
-            status: 500 | 502 | 503 | 504;
+            status?: 500 | 502 | 503 | 504;
             /**
              * @description json: the API's error shape with a mock-only code. html: a page like a proxy in front of the API sends.
              * @default json
              * @enum {string}
              */
-            body: "json" | "html";
+            body?: "json" | "html";
         } | {
             /**
              * @description Close the connection (FIN) without processing the request.
@@ -1005,7 +1005,7 @@ export interface components {
              * Format: int32
              * @default 60000
              */
-            max_ms: number;
+            max_ms?: number;
         } | {
             /**
              * @description Purchases only: commit the purchase, then reset the connection instead of answering.
@@ -1110,7 +1110,7 @@ export interface components {
              * Format: int32
              * @default 60000
              */
-            max_ms: number;
+            max_ms?: number;
         } | {
             /**
              * @description Purchases only: commit the purchase, then answer 500, 502 or 504 instead.
@@ -1162,13 +1162,13 @@ export interface components {
              */
             seed?: number;
             /** @default 502 */
-            status: 500 | 502 | 504;
+            status?: 500 | 502 | 504;
             /**
              * @description json: the API's error shape with a mock-only code. html: a page like a proxy in front of the API sends.
              * @default json
              * @enum {string}
              */
-            body: "json" | "html";
+            body?: "json" | "html";
         };
         /**
          * @example {

@@ -1,0 +1,239 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect } from 'vitest';
+import { startSandbox, type Sandbox } from '../server/index.js';
+import { browserSuite, browserTest, noBrowser, screenshot, type SandboxPage } from './support/browser.js';
+
+const XSS_NAME = '<script>alert(1)</script>';
+
+const accountRow = (page: Page, id: string) => page.locator(`#accounts-table tr[data-account="${id}"]`);
+const productRow = (page: Page, id: string) => page.locator(`#products-table tr[data-product="${id}"]`);
+
+/** A sandbox for the file, reset to the default fixture before each test. */
+const it = browserTest
+  .extend('fileSandbox', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const sandbox = await startSandbox();
+    onCleanup(() => sandbox.stop());
+    return sandbox;
+  })
+  .extend('sandbox', async ({ fileSandbox }) => {
+    await fileSandbox.control.loadFixture(defaultFixture);
+    return fileSandbox;
+  });
+
+const open = async (tab: SandboxPage, sandbox: Sandbox) => {
+  await tab.page.goto(`${sandbox.baseUrl}/_mock/ui`);
+  await accountRow(tab.page, 'alice').waitFor();
+  return tab.page;
+};
+
+describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), () => {
+  it('is where / leads, and shows accounts, products and the clock from the control API', async ({ tab, sandbox }) => {
+    await tab.page.goto(sandbox.baseUrl);
+    expect(new URL(tab.page.url()).pathname).toBe('/_mock/ui');
+    const page = await open(tab, sandbox);
+    await expect.poll(() => accountRow(page, 'alice').locator('.balance').textContent()).toBe('100');
+    expect(await accountRow(page, 'suspended').locator('.status').textContent()).toBe('suspended');
+    expect(await accountRow(page, 'alice').locator('.keys code').first().textContent()).toMatch(/^mk_test_al/);
+    expect(await productRow(page, '002').locator('.stock').textContent()).toBe('100');
+    expect(await page.locator('#clock').textContent()).toMatch(/^clock: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+  });
+
+  it('renders a product named <script>alert(1)</script> as text', async ({ tab, sandbox }) => {
+    await sandbox.control.products.put('xss', { name: XSS_NAME, price: 1, stock: 1 });
+    const page = await open(tab, sandbox);
+    await expect.poll(() => productRow(page, 'xss').locator('.name').textContent()).toBe(XSS_NAME);
+    expect(await page.locator('#products-table script').count()).toBe(0);
+    expect(await page.evaluate(() => document.querySelectorAll('body script').length)).toBe(0);
+  });
+
+  it('tops up a wallet and shows the new balance; a bad amount gets the control API\'s message beside the field', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    const row = accountRow(page, 'alice');
+    await row.locator('input[name=amount]').fill('12.5');
+    await row.getByRole('button', { name: 'Top up' }).click();
+    await expect.poll(() => accountRow(page, 'alice').locator('.balance').textContent()).toBe('112.5');
+    expect((await sandbox.control.state()).accounts.find((a) => a.id === 'alice')?.balance).toBe(112.5);
+
+    await accountRow(page, 'alice').locator('input[name=amount]').fill('lots');
+    await accountRow(page, 'alice').getByRole('button', { name: 'Top up' }).click();
+    const error = accountRow(page, 'alice').locator('.field-error[data-path=amount]');
+    await expect.poll(() => error.textContent()).toMatch(/non-negative USDT amount/);
+    expect(await accountRow(page, 'alice').locator('input[name=amount]').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('suspends an account, and its next API request is a 403', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    await accountRow(page, 'alice').getByRole('button', { name: 'Suspend' }).click();
+    await expect.poll(() => accountRow(page, 'alice').locator('.status').textContent()).toBe('suspended');
+    const res = await fetch(`${sandbox.apiBaseUrl}/balance`, { headers: { 'X-API-Key': 'mk_test_alice' } });
+    expect(res.status).toBe(403);
+
+    const journal = await fetch(`${sandbox.baseUrl}/_mock/journal`);
+    if (journal.status === 404) {
+      // This server has no request journal: the panel says so instead of failing.
+      await expect.poll(() => page.locator('#journal .unavailable').textContent()).toBe('The request journal is not available on this server.');
+    } else {
+      // Live: the 403 appears without reloading the page.
+      const entry = page.locator('#journal-list li[data-entry]', { hasText: '/api/v1/balance' }).filter({ hasText: '403' });
+      await entry.first().waitFor();
+      await entry.first().locator('summary').click();
+      expect(await entry.first().locator('.response-body').textContent()).toContain('FORBIDDEN');
+    }
+    await accountRow(page, 'alice').getByRole('button', { name: 'Reactivate' }).click();
+    await expect.poll(() => accountRow(page, 'alice').locator('.status').textContent()).toBe('active');
+  });
+
+  it('advances the virtual clock and shows it', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    const form = page.locator('#advance-clock');
+    await form.locator('input[name=seconds]').fill('61');
+    await form.getByRole('button', { name: 'Advance clock' }).click();
+    await expect.poll(() => page.locator('#clock').textContent()).toMatch(/\(\+61 s\)$/);
+    expect(await page.locator('#clock-detail').textContent()).toContain('61 s ahead of real time');
+
+    await form.locator('input[name=seconds]').fill('-5');
+    await form.getByRole('button', { name: 'Advance clock' }).click();
+    await expect.poll(() => form.locator('.field-error[data-path=seconds]').textContent()).toMatch(/>=\s*0|at least 0|too small/i);
+  });
+
+  it('creates an account and shows its key once; revokes a key', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    const form = page.locator('#create-account');
+    await form.locator('input[name=id]').fill('carol');
+    await form.locator('input[name=balance]').fill('25');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    const key = await form.locator('.new-key').textContent();
+    expect(key).toMatch(/^mk_test_/);
+    await expect.poll(() => accountRow(page, 'carol').locator('.balance').textContent()).toBe('25');
+    const balance = await fetch(`${sandbox.apiBaseUrl}/balance`, { headers: { 'X-API-Key': key! } });
+    expect(await balance.json()).toEqual({ balance: 25, currency: 'USDT' });
+
+    const revoke = page.locator('#revoke-key');
+    await revoke.locator('input[name=key]').fill(key!);
+    await revoke.getByRole('button', { name: 'Revoke key' }).click();
+    await expect.poll(() => revoke.locator('.form-result').textContent()).toContain('Revoked');
+    expect((await fetch(`${sandbox.apiBaseUrl}/balance`, { headers: { 'X-API-Key': key! } })).status).toBe(401);
+
+    // A taken id: the control API's refusal, as a sentence, no stack trace.
+    await form.locator('input[name=id]').fill('carol');
+    await form.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => form.locator('.form-result').textContent()).toContain('ACCOUNT_EXISTS');
+    expect(await page.locator('body').textContent()).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it('adds and restocks products; bad fields get the control API\'s details', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    const form = page.locator('#put-product');
+    await form.locator('input[name=id]').fill('006');
+    await form.locator('input[name=name]').fill('Gift Card 10 USD');
+    await form.locator('input[name=price]').fill('ten');
+    await form.locator('input[name=stock]').fill('2.5');
+    await form.getByRole('button', { name: 'Save product' }).click();
+    await expect.poll(() => form.locator('.field-error[data-path=price]').textContent()).toMatch(/USDT amount/);
+    expect(await form.locator('.field-error[data-path=stock]').textContent()).toMatch(/int/i);
+    expect(await productRow(page, '006').count()).toBe(0);
+
+    await form.locator('input[name=price]').fill('10');
+    await form.locator('input[name=stock]').fill('2');
+    await form.getByRole('button', { name: 'Save product' }).click();
+    await expect.poll(() => productRow(page, '006').locator('.stock').textContent()).toBe('2');
+
+    await productRow(page, '006').locator('input[name=count]').fill('3');
+    await productRow(page, '006').getByRole('button', { name: 'Restock' }).click();
+    await expect.poll(() => productRow(page, '006').locator('.stock').textContent()).toBe('5');
+  });
+
+  it('loads a fixture file, shows where a bad one is wrong, and resets', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    const form = page.locator('#load-fixture');
+    const file = (content: unknown) => ({ name: 'team.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(content)) });
+
+    await form.locator('input[type=file]').setInputFiles(file({ accounts: [], products: [{ id: 'p', name: 'P', price: -1, stock: 1 }] }));
+    await form.getByRole('button', { name: 'Load fixture' }).click();
+    await expect.poll(() => form.locator('.form-result').textContent()).toContain('products.0.price');
+
+    await form.locator('input[type=file]').setInputFiles(file({ accounts: [{ id: 'team', balance: 3, keys: [{ key: 'mk_test_team' }] }], products: [] }));
+    await form.getByRole('button', { name: 'Load fixture' }).click();
+    await accountRow(page, 'team').waitFor();
+    expect(await accountRow(page, 'alice').count()).toBe(0);
+
+    await page.locator('#reset').getByRole('button', { name: 'Reset to the fixture' }).click();
+    await expect.poll(() => page.locator('#reset .form-result').textContent()).toContain('reset');
+    expect(tab.dialogs.some((d) => d.startsWith('confirm'))).toBe(true);
+    // Back to the fixture loaded last.
+    expect(await accountRow(page, 'team').locator('.balance').textContent()).toBe('3');
+  });
+
+  it('shows the journal and fault panels as unavailable on a server without them, or lists them', async ({ tab, sandbox }) => {
+    const page = await open(tab, sandbox);
+    const faults = await fetch(`${sandbox.baseUrl}/_mock/faults`);
+    if (faults.status === 404) {
+      await expect.poll(() => page.locator('#faults .unavailable').textContent()).toBe('Fault rules are not available on this server.');
+      expect(await page.locator('#add-fault').isHidden()).toBe(true);
+    } else {
+      await expect.poll(() => page.locator('#fault-list li').count()).toBeGreaterThan(0);
+    }
+  });
+
+  it('is usable at 1280×800 and on a narrow window, and the screenshots show it', async ({ tab, sandbox }) => {
+    const { key } = await sandbox.control.accounts.create({ id: 'shop', balance: 40 });
+    for (const [product, quantity] of [['002', 2], ['004', 1]] as const) {
+      await fetch(`${sandbox.apiBaseUrl}/purchase`, {
+        method: 'POST',
+        headers: { 'X-API-Key': key, 'Content-Type': 'application/json', 'Idempotency-Key': `order-${product}` },
+        body: JSON.stringify({ product_id: product, quantity }),
+      });
+    }
+    await sandbox.control.clock.advance(90);
+    const page = await open(tab, sandbox);
+    await accountRow(page, 'shop').waitFor();
+    await page.locator('#orders-table tr[data-order]').first().waitFor();
+    await screenshot(page, 'dashboard-1280.png', { fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await accountRow(page, 'shop').waitFor();
+    // Nothing sticks out sideways: wide tables scroll inside their panels.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'dashboard-narrow.png');
+  });
+});
+
+const locked = browserTest.extend('sandbox', { scope: 'file' }, async ({}, { onCleanup }) => {
+  const sandbox = await startSandbox({ controlToken: 'sandbox-token-1' });
+  onCleanup(() => sandbox.stop());
+  return sandbox;
+});
+
+describe.skipIf(noBrowser)(browserSuite('dashboard with a control token, in Chromium'), () => {
+  locked('loads without the token, asks for it, and keeps it for the tab', async ({ tab: { page }, sandbox }) => {
+    const sent: (string | undefined)[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/_mock/state')) sent.push(req.headers().authorization);
+    });
+    const res = await page.goto(`${sandbox.baseUrl}/_mock/ui`);
+    expect(res?.status()).toBe(200);
+    const prompt = page.locator('#token-panel');
+    await prompt.waitFor();
+    expect(await page.locator('#dashboard').isHidden()).toBe(true);
+
+    await prompt.locator('input[name=token]').fill('wrong-token-99');
+    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => page.locator('#token-reason').textContent()).toContain('That token was refused');
+
+    await prompt.locator('input[name=token]').fill('sandbox-token-1');
+    await prompt.getByRole('button', { name: 'Unlock' }).click();
+    await accountRow(page, 'alice').waitFor();
+    expect(await prompt.isHidden()).toBe(true);
+    expect(sent.at(-1)).toBe('Bearer sandbox-token-1');
+
+    await page.reload();
+    await accountRow(page, 'alice').waitFor();
+    expect(await prompt.isHidden()).toBe(true);
+  });
+});
+
+const defaultFixture = JSON.parse(readFileSync(new URL('../fixtures/default.json', import.meta.url), 'utf8')) as Parameters<
+  Sandbox['control']['loadFixture']
+>[0];
