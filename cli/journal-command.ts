@@ -5,7 +5,7 @@
  * filter the sandbox refused.
  */
 import { commandOptions, controlTokenFlag, parseFlags, sandboxOriginFlag, unreachableReason, UsageError } from './flags.js';
-import { readEvents } from './sse-reader.js';
+import { readEvents } from '../server/dashboard/client/control-wire.js';
 
 export const JOURNAL_USAGE = `Usage: ai-market-sandbox journal --base-url URL [filters] [--follow] [--json]
 

@@ -52,3 +52,23 @@ test('the rate limit frees up when the virtual clock moves, without sleeping', a
   await sandbox.control.clock.advance(61);
   expect((await api('/balance', 'mk_test_shop')).status).toBe(200);
 });
+
+test('a purchase whose answer is lost is not paid twice when retried with its Idempotency-Key', async () => {
+  // The next purchase is committed, then its connection reset: the client never sees the answer.
+  await sandbox.control.faults.add({ kind: 'after_commit_reset', operation: 'purchase', times: 1 });
+  const buy = () =>
+    fetch(`${sandbox.apiBaseUrl}/purchase`, {
+      method: 'POST',
+      headers: { 'X-API-Key': 'mk_test_shop', 'Content-Type': 'application/json', 'Idempotency-Key': 'order-1' },
+      body: JSON.stringify({ product_id: 'gift-5', quantity: 1 }),
+    });
+  await expect(buy()).rejects.toThrow();
+  expect((await buy()).status).toBe(200); // the same order, replayed
+
+  const { entries } = await sandbox.control.journal.list({ order: 'oldest' });
+  expect(entries.map((e) => [e.status, e.fault, e.replayed])).toEqual([
+    [0, 'after_commit_reset', false],
+    [200, null, true],
+  ]);
+  expect((await sandbox.control.state()).accounts[0]?.balance).toBe(5);
+});

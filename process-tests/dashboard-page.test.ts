@@ -69,17 +69,7 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     const res = await fetch(`${sandbox.apiBaseUrl}/balance`, { headers: { 'X-API-Key': 'mk_test_alice' } });
     expect(res.status).toBe(403);
 
-    const journal = await fetch(`${sandbox.baseUrl}/_mock/journal`);
-    if (journal.status === 404) {
-      // This server has no request journal: the panel says so instead of failing.
-      await expect.poll(() => page.locator('#journal .unavailable').textContent()).toBe('The request journal is not available on this server.');
-    } else {
-      // Live: the 403 appears without reloading the page.
-      const entry = page.locator('#journal-list li[data-entry]', { hasText: '/api/v1/balance' }).filter({ hasText: '403' });
-      await entry.first().waitFor();
-      await entry.first().locator('summary').click();
-      expect(await entry.first().locator('.response-body').textContent()).toContain('FORBIDDEN');
-    }
+    // The journal shows this 403 live: dashboard-journal.test.ts.
     await accountRow(page, 'alice').getByRole('button', { name: 'Reactivate' }).click();
     await expect.poll(() => accountRow(page, 'alice').locator('.status').textContent()).toBe('active');
   });
@@ -165,38 +155,46 @@ describe.skipIf(noBrowser)(browserSuite('dashboard (/_mock/ui) in Chromium'), ()
     expect(await accountRow(page, 'team').locator('.balance').textContent()).toBe('3');
   });
 
-  it('shows the journal and fault panels as unavailable on a server without them, or lists them', async ({ tab, sandbox }) => {
-    const page = await open(tab, sandbox);
-    const faults = await fetch(`${sandbox.baseUrl}/_mock/faults`);
-    if (faults.status === 404) {
-      await expect.poll(() => page.locator('#faults .unavailable').textContent()).toBe('Fault rules are not available on this server.');
-      expect(await page.locator('#add-fault').isHidden()).toBe(true);
-    } else {
-      await expect.poll(() => page.locator('#fault-list li').count()).toBeGreaterThan(0);
-    }
-  });
-
-  it('is usable at 1280×800 and on a narrow window, and the screenshots show it', async ({ tab, sandbox }) => {
+  it('is usable at 1280×800 and on a narrow window, with the journal and fault panels filled, and the screenshots show it', async ({ tab, sandbox }) => {
     const { key } = await sandbox.control.accounts.create({ id: 'shop', balance: 40 });
-    for (const [product, quantity] of [['002', 2], ['004', 1]] as const) {
-      await fetch(`${sandbox.apiBaseUrl}/purchase`, {
-        method: 'POST',
-        headers: { 'X-API-Key': key, 'Content-Type': 'application/json', 'Idempotency-Key': `order-${product}` },
-        body: JSON.stringify({ product_id: product, quantity }),
-      });
-    }
+    await sandbox.control.faults.add({ kind: 'after_commit_reset', operation: 'purchase', account: 'shop', times: 1 });
+    await sandbox.control.faults.add({ kind: 'latency', ms: 150, operation: 'listProducts' });
     await sandbox.control.clock.advance(90);
     const page = await open(tab, sandbox);
-    await accountRow(page, 'shop').waitFor();
-    await page.locator('#orders-table tr[data-order]').first().waitFor();
+    await page.locator('#fault-list li[data-rule]').first().waitFor();
+
+    // A shop's bad day, sent from outside the page: the answer to its first purchase is lost (the
+    // connection is reset after the commit), its retry with the same Idempotency-Key is replayed.
+    const call = (path: string, apiKey: string, body?: unknown, idempotencyKey?: string) =>
+      fetch(`${sandbox.apiBaseUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'X-API-Key': apiKey, 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then((res) => res.status, () => 0);
+    expect(await call('/products', key)).toBe(200);
+    expect(await call('/purchase', key, { product_id: '002', quantity: 2 }, 'order-002')).toBe(0);
+    expect(await call('/purchase', key, { product_id: '002', quantity: 2 }, 'order-002')).toBe(200);
+    expect(await call('/purchase', key, { product_id: '004', quantity: 1 }, 'order-004')).toBe(200);
+    expect(await call('/balance', 'mk_test_suspended')).toBe(403);
+    expect(await call('/purchase', 'mk_test_bob', { product_id: '002', quantity: 1 })).toBe(402);
+    expect(await call('/balance', key)).toBe(200);
+
+    await expect.poll(() => page.locator('#journal-list li[data-entry]').count()).toBe(7);
+    await expect.poll(() => page.locator('#fault-list').textContent()).toContain('fired 1 of 1 seen · 0 left');
+    await expect.poll(() => accountRow(page, 'shop').locator('.balance').textContent()).toBe('26.5');
+    await page.locator('#orders-table tr[data-order]').nth(1).waitFor();
+    await page.locator('#journal-list li[data-entry]', { hasText: 'no answer' }).locator('summary').click();
     await screenshot(page, 'dashboard-1280.png', { fullPage: true });
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.reload();
+    await page.goto(`${sandbox.baseUrl}/_mock/ui`);
     await accountRow(page, 'shop').waitFor();
+    await page.locator('#journal-list li[data-entry]').first().waitFor();
     // Nothing sticks out sideways: wide tables scroll inside their panels.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'dashboard-narrow.png');
+    await page.locator('#journal').evaluate((panel) => panel.scrollIntoView());
+    await screenshot(page, 'dashboard-narrow-journal.png');
   });
 });
 
@@ -228,9 +226,24 @@ describe.skipIf(noBrowser)(browserSuite('dashboard with a control token, in Chro
     expect(await prompt.isHidden()).toBe(true);
     expect(sent.at(-1)).toBe('Bearer sandbox-token-1');
 
+    // The journal's stream carries the token too: a request from outside shows live.
+    await expect.poll(() => page.locator('#journal-live').textContent()).toContain('Live');
+    expect((await fetch(`${sandbox.apiBaseUrl}/balance`, { headers: { 'X-API-Key': 'mk_test_bob' } })).status).toBe(200);
+    await page.locator('#journal-list li[data-entry]', { hasText: 'GET /api/v1/balance' }).waitFor();
+
     await page.reload();
     await accountRow(page, 'alice').waitFor();
     expect(await prompt.isHidden()).toBe(true);
+
+    // The control API's docs, in the same tab, try requests with the token the dashboard keeps.
+    await page.goto(`${sandbox.baseUrl}/docs/control`);
+    const clock = page.locator('#operations-Sandbox-getClock');
+    await clock.locator('.opblock-summary').click();
+    const answer = page.waitForResponse((r) => r.url() === `${sandbox.baseUrl}/_mock/clock`);
+    await clock.locator('button.execute').click();
+    const clockRes = await answer;
+    expect(clockRes.status()).toBe(200);
+    expect(clockRes.request().headers().authorization).toBe('Bearer sandbox-token-1');
   });
 });
 

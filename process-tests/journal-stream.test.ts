@@ -4,7 +4,7 @@
  * looking for entries once the client is gone.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readEvents, type ServerSentEvent } from '../cli/sse-reader.js';
+import { readEvents, type ServerSentEvent } from '../server/dashboard/client/control-wire.js';
 import { STREAM_POLL_MS } from '../server/control/journal-handlers.js';
 import { listen, type ListeningApp } from './support/listening-app.js';
 

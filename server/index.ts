@@ -16,6 +16,7 @@ export {
   type ControlRequest,
   type ControlSettings,
   type FaultRule,
+  type FaultRuleInput,
   type FixtureInput,
   type JournalEntryView,
   type JournalQuery,

@@ -76,13 +76,14 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
 /**
  * A screenshot for the README: always under reports/screenshots/ (git-ignored); with
  * UPDATE_SCREENSHOTS=1 (npm run screenshots) also under docs/, where the committed ones are.
+ * `clip` is a part of the whole page (with fullPage), in page coordinates.
  */
-export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean; clip?: { x: number; y: number; width: number; height: number } } = {}): Promise<void> {
   const targets = [join(PROJECT_ROOT, 'reports', 'screenshots')];
   if (process.env.UPDATE_SCREENSHOTS === '1') targets.push(join(PROJECT_ROOT, 'docs'));
   for (const dir of targets) {
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, name), fullPage: options.fullPage ?? false, animations: 'disabled' });
+    await page.screenshot({ path: join(dir, name), fullPage: options.fullPage ?? false, clip: options.clip, animations: 'disabled' });
   }
 }
 

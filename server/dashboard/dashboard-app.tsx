@@ -11,7 +11,7 @@ import { DASHBOARD_CSS } from './dashboard-css.js';
 import { DashboardPage } from './dashboard-page.js';
 
 /** The client's modules; each is served at /_mock/ui/client/<name>. */
-export const CLIENT_MODULES = ['main.js', 'api.js', 'dom.js', 'state-panels.js', 'journal-panel.js', 'faults-panel.js'] as const;
+export const CLIENT_MODULES = ['main.js', 'api.js', 'control-wire.js', 'dom.js', 'state-panels.js', 'journal-panel.js', 'faults-panel.js'] as const;
 
 export function createDashboardApp(deps: Pick<AppDeps, 'version'>) {
   const ui = new Hono();

@@ -72,8 +72,10 @@ input[type=file] { border: none; padding: .2rem 0; }
 @media (min-width: 800px) { .exchange { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
 .exchange h4 { margin: 0 0 .2rem; font-size: .8rem; color: var(--muted); }
 pre { margin: 0; padding: .4rem .5rem; background: #f0f2f4; border-radius: 4px; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 20rem; overflow: auto; }
-.fault-list li { display: flex; gap: .6rem; align-items: flex-start; }
-.fault-list pre { flex: 1; }
+.fault-list li { display: flex; gap: .6rem; align-items: baseline; justify-content: space-between; }
+.fault-list .rule { display: flex; flex-wrap: wrap; gap: .2rem .5rem; align-items: baseline; min-width: 0; }
+.fault-list .meta { color: var(--muted); font-size: .8rem; }
+.chip { background: #eef1f4; border-radius: 3px; padding: 0 .35rem; font-size: .8rem; font-family: ui-monospace, Menlo, Consolas, monospace; }
 /* A narrow window: each table row becomes a card, its cells labelled by their column. */
 @media (max-width: 699px) {
   .table-wrap table, .table-wrap tbody, .table-wrap tr, .table-wrap td { display: block; width: 100%; }

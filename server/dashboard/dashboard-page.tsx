@@ -11,6 +11,9 @@ export const CONTROL_TOKEN_STORAGE_KEY = 'ai-market-sandbox.control-token';
 
 export const UI_PREFIX = '/_mock/ui';
 
+/** The add-rule field's example: the next purchase is committed, then its connection reset. */
+const FAULT_EXAMPLE = '{"kind": "after_commit_reset", "operation": "purchase", "times": 1}';
+
 /** A labelled text field; its error (from the control API's `details[]`) appears under it. */
 function Field(props: { name: string; label: string; placeholder?: string; required?: boolean; wide?: boolean; type?: string }) {
   return (
@@ -132,11 +135,10 @@ export function DashboardPage(props: { version: string }) {
         </Panel>
 
         <Panel id="journal" title="Request journal" wide>
-          <p class="unavailable" hidden></p>
           <form id="journal-filter" class="action filters">
-            <Field name="account" label="Account" placeholder="alice" />
-            <Field name="status" label="Status" placeholder="403" />
-            <Field name="code" label="Error code" placeholder="FORBIDDEN" />
+            <Field name="account" label="Account" placeholder="any account" />
+            <Field name="status" label="Status" placeholder="any status" />
+            <Field name="code" label="Error code" placeholder="any code" />
             <button type="submit">Filter</button>
             <output class="form-result" aria-live="polite"></output>
           </form>
@@ -150,7 +152,7 @@ export function DashboardPage(props: { version: string }) {
           <form id="add-fault" class="action" novalidate>
             <label class="field wide">
               <span class="label">Rule (JSON, as POST /_mock/faults takes it)</span>
-              <textarea name="rule" rows={4} spellcheck={false} placeholder='{ "…": "…" }'></textarea>
+              <textarea name="rule" rows={3} spellcheck={false} placeholder={FAULT_EXAMPLE}></textarea>
             </label>
             <button type="submit">Add rule</button>
             <output class="form-result" aria-live="polite"></output>

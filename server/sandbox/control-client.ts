@@ -1,10 +1,12 @@
 /**
  * A typed client of the control API (/_mock), for tests that drive a sandbox: accounts, keys,
- * products, the clock, reset, fixtures, settings, state, and the journal and fault rules on a
- * server that has them. Request and answer types come from spec/generated/control-types.ts
- * (openapi-typescript, made by `npm run spec:emit`), so they follow the spec.
+ * products, the clock, reset, fixtures, settings, state, fault rules and the request journal.
+ * Request and answer types come from spec/generated/control-types.ts (openapi-typescript, made by
+ * `npm run spec:emit`), so they follow the spec. Requests and answers go through the wire module
+ * the dashboard uses too (../dashboard/client/control-wire.js).
  */
 import type { components, operations } from '../../spec/generated/control-types.js';
+import { searchOf, sendControl } from '../dashboard/client/control-wire.js';
 
 type Schemas = components['schemas'];
 type Operation = keyof operations;
@@ -29,41 +31,14 @@ export type ControlClock = Schemas['Clock'];
 export type ControlSettings = Schemas['Settings'];
 export type FixtureInput = Schemas['Fixture'];
 
-/**
- * One request of the request journal as GET /_mock/journal lists it. Provisional: the journal
- * is not in spec/control-openapi.yaml on this branch yet; once it is, this becomes
- * `components['schemas'][...]` like the other types.
- */
-export interface JournalEntryView {
-  id: number;
-  /** When the request arrived (virtual clock). */
-  at: string | number;
-  method: string;
-  path: string;
-  operation: string | null;
-  account_id: string | null;
-  key_prefix: string | null;
-  idempotency_key: string | null;
-  request_body: string | null;
-  status: number;
-  error_code: string | null;
-  response_body: string | null;
-  latency_ms: number;
-  fault: string | null;
-  order_id: string | null;
-  replayed: boolean;
-}
-
-export interface JournalQuery {
-  account?: string;
-  status?: number;
-  code?: string;
-  limit?: number;
-  order?: 'newest' | 'oldest';
-}
-
-/** A fault rule of /_mock/faults. Provisional like JournalEntryView: its fields are the faults API's. */
-export type FaultRule = { id: string } & Record<string, unknown>;
+/** One request of the request journal, as GET /_mock/journal lists it and its stream sends it. */
+export type JournalEntryView = Schemas['JournalEntry'];
+/** The filters of GET /_mock/journal (`since` and `until`: ISO 8601 or epoch milliseconds). */
+export type JournalQuery = NonNullable<operations['getJournal']['parameters']['query']>;
+/** A fault rule in force, as GET /_mock/faults lists it (with its seed and how often it was seen and fired). */
+export type FaultRule = Schemas['FaultRule'];
+/** A fault rule as POST /_mock/faults takes it. */
+export type FaultRuleInput = Schemas['FaultRuleInput'];
 
 /** A control API answer other than success: its status, `code`, message and, for bad input, `details`. */
 export class ControlApiError extends Error {
@@ -93,25 +68,12 @@ export interface ControlClientOptions {
  * await control.clock.advance(61);
  */
 export function createControlClient({ baseUrl, controlToken }: ControlClientOptions) {
-  const root = `${baseUrl.replace(/\/+$/, '')}/_mock`;
+  const target = { root: `${baseUrl.replace(/\/+$/, '')}/_mock`, token: controlToken };
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (controlToken) headers.Authorization = `Bearer ${controlToken}`;
-    const res = await fetch(`${root}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    if (!res.ok) {
-      const error = (json ?? {}) as { code?: string; error?: string; details?: { path: string; message: string }[] };
-      throw new ControlApiError(res.status, error.code ?? `HTTP_${res.status}`, `${method} /_mock${path}: ${res.status} ${error.error ?? text.slice(0, 200)}`, error.details);
-    }
-    return json as T;
+  async function call<T>(method: string, path: string, json?: unknown): Promise<T> {
+    const answer = await sendControl(target, method, path, json === undefined ? {} : { json });
+    if (answer.ok) return answer.data as T;
+    throw new ControlApiError(answer.status, answer.code, `${method} /_mock${path}: ${answer.status} ${answer.message}`, answer.details);
   }
   const id = encodeURIComponent;
 
@@ -143,23 +105,24 @@ export function createControlClient({ baseUrl, controlToken }: ControlClientOpti
       get: () => call<ControlAnswer<'getSettings'>>('GET', '/settings'),
       change: (patch: ControlRequest<'changeSettings'>) => call<ControlAnswer<'changeSettings'>>('PATCH', '/settings', patch),
     },
-    /** Back to the fixture, clock back to real time. */
+    /** Back to the fixture (and its fault rules), clock back to real time, journal emptied. */
     reset: () => call<ControlAnswer<'reset'>>('POST', '/reset'),
     /** Replaces the state with this fixture; later resets return to it. */
     loadFixture: (fixture: ControlRequest<'loadFixture'>) => call<ControlAnswer<'loadFixture'>>('POST', '/fixtures', fixture),
-    /** The request journal; a ControlApiError with status 404 on a server without it. */
-    journal: {
-      list: (query: JournalQuery = {}) => {
-        const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
-        const search = params.size ? `?${params}` : '';
-        return call<{ entries: JournalEntryView[] }>('GET', `/journal${search}`);
-      },
-    },
-    /** Fault rules; a ControlApiError with status 404 on a server without them. */
+    /** Fault rules: the sandbox fails on purpose (see the README's "Rehearse the bad days"). */
     faults: {
-      list: () => call<{ rules: FaultRule[] }>('GET', '/faults'),
-      add: (rule: Record<string, unknown>) => call<FaultRule>('POST', '/faults', rule),
-      remove: (ruleId: string) => call<unknown>('DELETE', `/faults/${id(ruleId)}`),
+      list: () => call<ControlAnswer<'listFaults'>>('GET', '/faults'),
+      /** A refused rule throws ControlApiError (status 400) whose details name the bad field. */
+      add: (rule: FaultRuleInput) => call<ControlAnswer<'createFault'>>('POST', '/faults', rule),
+      /** Answers the removed rule; an unknown id throws ControlApiError (404 FAULT_NOT_FOUND). */
+      remove: (ruleId: number) => call<ControlAnswer<'deleteFault'>>('DELETE', `/faults/${ruleId}`),
+      clear: () => call<ControlAnswer<'clearFaults'>>('DELETE', '/faults'),
+    },
+    /** The request journal: every request to /api/v1 with its answer. */
+    journal: {
+      /** Newest first unless `order: 'oldest'`; at most `limit` (default 100). */
+      list: (query: JournalQuery = {}) => call<ControlAnswer<'getJournal'>>('GET', `/journal${searchOf(query)}`),
+      clear: () => call<ControlAnswer<'clearJournal'>>('DELETE', '/journal'),
     },
   };
 }

@@ -1,8 +1,14 @@
 // @ts-check
 /**
- * The control API from the browser: the token kept for this tab, and every answer read the same
- * way — success data, or a refusal with its code, message and `details[]` (never a stack trace:
- * a non-JSON answer becomes a plain sentence with its status).
+ * The control API from the page: the token kept for this tab, sent with every call, and a 401
+ * handed to whoever asks for the token. Requests and answers are read by control-wire.js, the
+ * module startSandbox's control client uses too.
+ */
+import { bearer, readAnswer, sendControl } from './control-wire.js';
+
+/**
+ * @typedef {import('./control-wire.js').Refusal} Refusal
+ * @typedef {import('./control-wire.js').Answer} Answer
  */
 
 const TOKEN_KEY = document.body.dataset.tokenKey || 'ai-market-sandbox.control-token';
@@ -15,13 +21,6 @@ export const token = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
-/**
- * @typedef {{ path: string, message: string }} Detail
- * @typedef {{ ok: true, status: number, data: any }} Success
- * @typedef {{ ok: false, status: number, code: string, message: string, details: Detail[] }} Refusal
- * @typedef {Success | Refusal} Answer
- */
-
 /** @type {((refusal: Refusal) => void)[]} */
 const lockedListeners = [];
 
@@ -29,58 +28,34 @@ const lockedListeners = [];
 export const onLocked = (listener) => lockedListeners.push(listener);
 
 /** @returns {Record<string, string>} */
-export function authHeaders() {
-  const value = token.get();
-  return value ? { Authorization: `Bearer ${value}` } : {};
-}
+export const authHeaders = () => bearer(token.get());
 
 /**
- * A request to the control API.
+ * A request to the control API; never rejects: a sandbox that cannot be reached is a refusal too.
  * @param {string} method
  * @param {string} path under /_mock, e.g. `/state`
  * @param {{ json?: unknown, text?: string }} [body] a value to send as JSON, or JSON text as it is (a fixture file)
  * @returns {Promise<Answer>}
  */
 export async function control(method, path, body = {}) {
-  /** @type {Record<string, string>} */
-  const headers = { Accept: 'application/json', ...authHeaders() };
-  let payload;
-  if (body.text !== undefined) payload = body.text;
-  else if (body.json !== undefined) payload = JSON.stringify(body.json);
-  if (payload !== undefined) headers['Content-Type'] = 'application/json';
-  let res;
+  /** @type {Answer} */
+  let answer;
   try {
-    res = await fetch(`/_mock${path}`, { method, headers, body: payload });
+    answer = await sendControl({ root: '/_mock', token: token.get() }, method, path, body);
   } catch {
     return { ok: false, status: 0, code: 'UNREACHABLE', message: 'The sandbox cannot be reached. Is it still running?', details: [] };
   }
-  return readAnswer(res);
+  return locked(answer);
 }
 
 /**
+ * An answer read elsewhere (the journal's stream): a 401 asks for the token.
  * @param {Response} res
- * @returns {Promise<Answer>}
  */
-export async function readAnswer(res) {
-  const text = await res.text().catch(() => '');
-  /** @type {any} */
-  let data;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (res.ok) return { ok: true, status: res.status, data };
-  /** @type {Refusal} */
-  const refusal = {
-    ok: false,
-    status: res.status,
-    code: typeof data?.code === 'string' ? data.code : `HTTP_${res.status}`,
-    message: typeof data?.error === 'string' ? data.error : `The sandbox answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`,
-    details: Array.isArray(data?.details)
-      ? data.details.filter((/** @type {any} */ d) => d && typeof d.path === 'string' && typeof d.message === 'string')
-      : [],
-  };
-  if (res.status === 401) for (const listener of lockedListeners) listener(refusal);
-  return refusal;
+export const answerOf = async (res) => locked(await readAnswer(res));
+
+/** @param {Answer} answer */
+function locked(answer) {
+  if (!answer.ok && answer.status === 401) for (const listener of lockedListeners) listener(answer);
+  return answer;
 }

@@ -91,11 +91,11 @@ export function clearResult(form) {
  * Shows a refusal: each of the control API's details beside the field it names (`amount`,
  * `price`, …), the others under the form with their path, and the message when there are none.
  * @param {HTMLFormElement} form
- * @param {import('./api.js').Refusal} refusal
+ * @param {import('./control-wire.js').Refusal} refusal
  */
 export function showRefusal(form, refusal) {
   clearResult(form);
-  /** @type {import('./api.js').Detail[]} */
+  /** @type {import('./control-wire.js').Detail[]} */
   const elsewhere = [];
   for (const detail of refusal.details) {
     const field = form.querySelector(`[name="${CSS.escape(detail.path)}"]`);
@@ -135,7 +135,7 @@ export function showDone(form, ...message) {
 /**
  * Sends a form with `action` on submit; a refusal is shown in the form, a success by `done`.
  * @param {HTMLFormElement} form
- * @param {(form: HTMLFormElement) => Promise<import('./api.js').Answer>} action
+ * @param {(form: HTMLFormElement) => Promise<import('./control-wire.js').Answer>} action
  * @param {(data: any, form: HTMLFormElement) => void | Promise<void>} done
  */
 export function onSubmit(form, action, done) {

@@ -1,22 +1,23 @@
 // @ts-check
 /**
  * The request journal: GET /_mock/journal (filtered by account, status and error code), then live
- * from the SSE stream GET /_mock/journal/stream. The stream is read with fetch, not EventSource,
- * because EventSource cannot send the Authorization header a locked control API wants.
- * On a server without the journal (404) the panel says so and stays quiet.
+ * from the stream GET /_mock/journal/stream, whose `entry` events carry one entry each (the same
+ * view as the list). The stream is read with fetch, not EventSource, because EventSource cannot
+ * send the Authorization header a locked control API wants. It starts after the newest entry
+ * already seen (after_id), so nothing written between the list and the stream is lost, and a
+ * reconnect picks up where it stopped (ids never go back, even after a clear).
  */
-import { authHeaders, control, readAnswer } from './api.js';
-import { $, el, formatTime, onSubmit, text } from './dom.js';
+import { answerOf, authHeaders, control } from './api.js';
+import { readEvents, searchOf } from './control-wire.js';
+import { $, clearResult, el, formatTime, onSubmit, text } from './dom.js';
 
 /**
- * @typedef {{ id: number, at: string | number, method: string, path: string, operation: string | null,
- *   account_id: string | null, key_prefix: string | null, idempotency_key: string | null, request_body: string | null,
- *   status: number, error_code: string | null, response_body: string | null, latency_ms: number, fault: string | null,
- *   order_id: string | null, replayed: boolean }} JournalEntry
+ * @typedef {import('../../../spec/generated/control-types.js').components['schemas']['JournalEntry']} JournalEntry
  * @typedef {{ account?: string, status?: string, code?: string }} Filter
  */
 
-/** How many entries the list keeps; older ones drop off the end. */
+/** How many entries the list reads, and keeps as more arrive (older ones drop off the end). */
+const READ = 100;
 const KEPT = 200;
 const RETRY_MS = 3000;
 
@@ -30,23 +31,21 @@ const pretty = (body) => {
   }
 };
 
-/** @param {string | number} at epoch milliseconds or ISO time (virtual clock) */
-const when = (at) => {
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) return { short: String(at), full: String(at) };
-  return { short: date.toISOString().slice(11, 19), full: formatTime(date.toISOString()) };
-};
+/** @param {Filter} filter */
+const unfiltered = (filter) => Object.values(filter).every((value) => value === undefined);
 
 /**
  * @param {{ onRequest: () => void }} options onRequest: a new request arrived (balances may have changed)
  */
 export function createJournalPanel({ onRequest }) {
-  const panel = $('#journal');
   const list = $('#journal-list');
   const live = $('#journal-live');
   const filterForm = /** @type {HTMLFormElement} */ ($('#journal-filter'));
   /** @type {Filter} */
   let filter = {};
+  /** The newest entry id seen, from an unfiltered list or the stream: where the stream starts. */
+  /** @type {number | undefined} */
+  let lastId;
   /** @type {AbortController | undefined} */
   let stream;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -66,6 +65,7 @@ export function createJournalPanel({ onRequest }) {
   /** @param {JournalEntry} entry */
   const item = (entry) => {
     const statusClass = `status s${String(entry.status).charAt(0)}`;
+    const time = formatTime(entry.at);
     return el(
       'li',
       { 'data-entry': entry.id },
@@ -75,7 +75,7 @@ export function createJournalPanel({ onRequest }) {
         el(
           'summary',
           {},
-          el('span', { class: 'meta', title: when(entry.at).full }, when(entry.at).short),
+          el('span', { class: 'meta', title: time }, time.slice(11, 19)),
           el('span', { class: 'path' }, `${entry.method} ${entry.path}`),
           el('span', { class: statusClass }, entry.status === 0 ? 'no answer' : entry.status),
           entry.error_code && el('code', {}, entry.error_code),
@@ -94,7 +94,7 @@ export function createJournalPanel({ onRequest }) {
             el(
               'p',
               { class: 'meta' },
-              `${entry.method} ${entry.path}`,
+              `${time} · ${entry.method} ${entry.path}`,
               entry.key_prefix && ` · key ${entry.key_prefix}…`,
               entry.idempotency_key !== null && ` · Idempotency-Key ${entry.idempotency_key}`,
               entry.operation && ` · ${entry.operation}`,
@@ -108,7 +108,7 @@ export function createJournalPanel({ onRequest }) {
             el(
               'p',
               { class: 'meta' },
-              entry.status === 0 ? 'no answer (the connection was closed)' : `status ${entry.status}`,
+              entry.status === 0 ? 'no answer (the connection was closed or left hanging)' : `status ${entry.status}`,
               entry.order_id && ` · order ${entry.order_id}`,
               entry.replayed && ' · idempotent replay',
               entry.fault && ` · fault ${entry.fault}`,
@@ -120,17 +120,6 @@ export function createJournalPanel({ onRequest }) {
     );
   };
 
-  /** @param {string} message */
-  const unavailable = (message) => {
-    stop();
-    const note = $('.unavailable', panel);
-    note.textContent = message;
-    note.hidden = false;
-    filterForm.hidden = true;
-    list.replaceChildren();
-    live.textContent = '';
-  };
-
   function stop() {
     stream?.abort();
     stream = undefined;
@@ -139,13 +128,14 @@ export function createJournalPanel({ onRequest }) {
 
   /** @param {JournalEntry} entry */
   function arrived(entry) {
+    lastId = Math.max(lastId ?? 0, entry.id);
     onRequest();
     arrivedDuringLoad?.push(entry);
     if (shown.has(entry.id) || !matches(entry)) return;
     shown.add(entry.id);
+    list.querySelector('.empty')?.remove();
     list.prepend(item(entry));
     while (list.children.length > KEPT) list.lastElementChild?.remove();
-    list.querySelector('.empty')?.remove();
   }
 
   async function connect() {
@@ -153,76 +143,58 @@ export function createJournalPanel({ onRequest }) {
     const abort = new AbortController();
     stream = abort;
     const again = () => {
-      if (stream !== abort) return;
+      if (stream !== abort) return; // stopped, or another connection took over
       live.textContent = 'Live updates interrupted; reconnecting…';
       retry = setTimeout(connect, RETRY_MS);
     };
     let res;
     try {
-      res = await fetch('/_mock/journal/stream', { headers: { Accept: 'text/event-stream', ...authHeaders() }, signal: abort.signal });
+      res = await fetch(`/_mock/journal/stream${searchOf({ after_id: lastId })}`, {
+        headers: { Accept: 'text/event-stream', ...authHeaders() },
+        signal: abort.signal,
+      });
     } catch {
       return again();
     }
-    if (res.status === 404) {
-      live.textContent = 'Live updates are not available on this server: use Refresh.';
-      return;
-    }
     if (!res.ok || !res.body) {
-      await readAnswer(res);
-      return res.status === 401 ? undefined : again();
+      const refusal = await answerOf(res);
+      if (refusal.status === 401) return; // the page asks for the token, then loads again
+      live.textContent = `Live updates failed: ${refusal.ok ? 'no stream' : `${refusal.message} (${refusal.code})`}`;
+      return again();
     }
     live.textContent = 'Live: new requests appear here as they arrive.';
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event
-            .split('\n')
-            .map((line) => line.replace(/\r$/, ''))
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).replace(/^ /, ''))
-            .join('\n');
-          if (!data) continue;
-          try {
-            arrived(JSON.parse(data));
-          } catch {
-            // Not an entry (a comment or keep-alive): nothing to show.
-          }
-        }
+      for await (const event of readEvents(res.body)) {
+        if (event.event === 'entry') arrived(JSON.parse(event.data));
       }
     } catch {
-      // Aborted or the connection dropped.
+      // Stopped, or the connection dropped.
     }
     again();
   }
 
-  async function load() {
-    /** @type {string[][]} */
-    const query = [['limit', '100'], ['order', 'newest']];
-    for (const [name, value] of Object.entries(filter)) if (value !== undefined) query.push([name, value]);
+  /**
+   * Reads the list with a filter (the current one by default), which stays in force when the
+   * control API accepts it; a refused filter comes back with the details of its fields.
+   * @param {Filter} [next]
+   */
+  async function load(next = filter) {
     const load = ++loads;
     /** @type {JournalEntry[]} */
     const during = [];
     arrivedDuringLoad = during;
-    const answer = await control('GET', `/journal?${new URLSearchParams(query)}`);
-    if (load !== loads) return answer; // a newer filter was asked for meanwhile
+    const answer = await control('GET', `/journal${searchOf({ limit: READ, order: 'newest', ...next })}`);
+    if (load !== loads) return answer; // a newer read was asked for meanwhile
     arrivedDuringLoad = undefined;
     if (!answer.ok) {
-      if (answer.status === 404) unavailable('The request journal is not available on this server.');
-      else if (answer.status !== 401) live.textContent = `The journal could not be read: ${answer.message} (${answer.code})`;
+      if (answer.status !== 401 && answer.details.length === 0) live.textContent = `The journal could not be read: ${answer.message} (${answer.code})`;
       return answer;
     }
-    $('.unavailable', panel).hidden = true;
-    filterForm.hidden = false;
+    filter = next;
     /** @type {JournalEntry[]} */
-    const read = Array.isArray(answer.data?.entries) ? answer.data.entries : [];
+    const read = answer.data.entries;
+    // A filtered list's newest entry is not the journal's newest: only an unfiltered one tells where the stream starts.
+    if (unfiltered(next) || lastId !== undefined) lastId = Math.max(lastId ?? 0, ...read.map((entry) => entry.id));
     const readIds = new Set(read.map((entry) => entry.id));
     const entries = [...during.filter((entry) => matches(entry) && !readIds.has(entry.id)), ...read].sort((a, b) => b.id - a.id);
     shown.clear();
@@ -234,11 +206,8 @@ export function createJournalPanel({ onRequest }) {
 
   onSubmit(
     filterForm,
-    (form) => {
-      filter = { account: text(form, 'account'), status: text(form, 'status'), code: text(form, 'code') };
-      return load();
-    },
-    () => {},
+    (form) => load({ account: text(form, 'account'), status: text(form, 'status'), code: text(form, 'code') }),
+    (_, form) => clearResult(form),
   );
 
   return { load, stop };

@@ -34,15 +34,16 @@ async function refresh() {
   return answer;
 }
 
-const states = createStatePanels({ refresh: async () => void (await refresh()), notify });
+const states = createStatePanels({ refresh: async () => void (await refresh()), reloadAll: async () => void (await loadAll()), notify });
 
-/** Balances and stock move when API requests arrive: read the state again, at most every half second. */
+/** Balances, stock and the fault rules' counts move when API requests arrive: read them again, at most every half second. */
 let pending = /** @type {ReturnType<typeof setTimeout> | undefined} */ (undefined);
 const journal = createJournalPanel({
   onRequest: () => {
     pending ??= setTimeout(() => {
       pending = undefined;
       void refresh();
+      void faults.load();
     }, 500);
   },
 });

@@ -7,19 +7,20 @@ import { control } from './api.js';
 import { $, el, formatTime, numberOrText, onSubmit, showDone, table, text } from './dom.js';
 
 /**
- * @typedef {{ prefix: string, revoked: boolean, created_at: string }} KeySummary
- * @typedef {{ id: string, status: string, balance: number, keys: KeySummary[] }} Account
- * @typedef {{ id: string, name: string, price: number, stock: number, in_stock: boolean, sold: number }} Product
- * @typedef {{ id: string, account_id: string, product_id: string, quantity: number, total: number, codes: string[], idempotency_key: string | null, created_at: string }} Order
- * @typedef {{ now: string, offset_seconds: number }} Clock
- * @typedef {{ clock: Clock, accounts: Account[], products: Product[], orders: Order[] }} State
+ * The control API's own types, generated from its OpenAPI document (types only: the page loads no such file).
+ * @typedef {import('../../../spec/generated/control-types.js').components['schemas']} Schemas
+ * @typedef {Schemas['Account']} Account
+ * @typedef {Schemas['ControlProduct']} Product
+ * @typedef {Schemas['Order']} Order
+ * @typedef {Schemas['State']} State
  */
 
 /** The most orders the table lists (the newest). */
 const ORDERS_SHOWN = 100;
 
 /**
- * @param {{ refresh: () => Promise<void>, notify: (message: string, isError?: boolean) => void }} page
+ * @param {{ refresh: () => Promise<void>, reloadAll: () => Promise<void>, notify: (message: string, isError?: boolean) => void }} page
+ *   refresh: read the state again; reloadAll: the journal and fault rules too (a reset or a new fixture changes them)
  */
 export function createStatePanels(page) {
   /** @param {Account} account */
@@ -200,20 +201,20 @@ export function createStatePanels(page) {
     },
     async (ok, form) => {
       form.reset();
-      await page.refresh();
+      await page.reloadAll();
       showDone(form, ok.message);
     },
   );
   onSubmit(
     $('#reset'),
     async (form) => {
-      if (!confirm('Reset the sandbox to its fixture? Accounts, products, orders and the clock go back to the start.')) {
+      if (!confirm('Reset the sandbox to its fixture? Accounts, products, orders, fault rules and the clock go back to the start; the journal is emptied.')) {
         return { ok: false, status: 0, code: 'CANCELLED', message: 'Nothing was reset', details: [] };
       }
       return control('POST', '/reset');
     },
     async (ok, form) => {
-      await page.refresh();
+      await page.reloadAll();
       showDone(form, ok.message);
     },
   );

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, ControlApiError, FixtureError, startSandbox } from '../index.js';
+import { ConfigError, ControlApiError, FixtureError, startSandbox } from '../server/index.js';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'start-sandbox-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -75,7 +75,34 @@ describe('startSandbox', () => {
       expect(refusal).toBeInstanceOf(ControlApiError);
       expect(refusal).toMatchObject({ status: 400, code: 'CONTROL_VALIDATION', details: [{ path: 'amount' }] });
       await expect(sandbox.control.accounts.suspend('nobody')).rejects.toMatchObject({ status: 404, code: 'ACCOUNT_NOT_FOUND' });
-      await expect(sandbox.control.faults.remove('999')).rejects.toMatchObject({ status: 404 });
+      await expect(sandbox.control.faults.remove(999)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+
+  it('adds, lists and removes fault rules, and reads the journal, typed from the spec', async () => {
+    const sandbox = await startSandbox({ faults: [{ kind: 'latency', ms: 1, operation: 'listProducts' }] });
+    try {
+      const { control, apiBaseUrl } = sandbox;
+      expect((await control.faults.list()).faults).toMatchObject([{ kind: 'latency', source: 'config', ms: 1 }]);
+      const rule = await control.faults.add({ kind: 'error_response', operation: 'getBalance', status: 503, times: 1 });
+      expect(rule).toMatchObject({ kind: 'error_response', source: 'api', status: 503, remaining: 1 });
+
+      expect((await fetch(`${apiBaseUrl}/balance`, { headers: { 'X-API-Key': 'mk_test_alice' } })).status).toBe(503);
+      expect((await fetch(`${apiBaseUrl}/balance`, { headers: { 'X-API-Key': 'mk_test_alice' } })).status).toBe(200);
+      const { entries } = await control.journal.list({ account: 'alice', order: 'oldest' });
+      expect(entries.map((e) => [e.status, e.fault])).toEqual([
+        [503, 'error_response'],
+        [200, null],
+      ]);
+      expect(Date.parse(entries[0]!.at)).not.toBeNaN();
+      expect((await control.journal.list({ status: 503 })).entries).toHaveLength(1);
+
+      expect((await control.faults.remove(rule.id)).id).toBe(rule.id);
+      expect((await control.faults.list()).faults.map((f) => f.source)).toEqual(['config']);
+      await control.journal.clear();
+      expect((await control.journal.list()).entries).toEqual([]);
     } finally {
       await sandbox.stop();
     }
