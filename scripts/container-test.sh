@@ -3,7 +3,8 @@
 #   1. build it (--pull=never: the base image is local) and measure its size;
 #   2. run it with a named volume on /data and time the cold start (run -> first 200 from /health);
 #   3. check HEALTHCHECK, the non-root user, that no compiler is in the image (better-sqlite3 is
-#      prebuilt) and the startup banner (base URL, sandbox key);
+#      prebuilt), the startup banner (base URL, sandbox key, dashboard), and that /docs, /_mock/ui and
+#      every file they load answer 200 from the container;
 #   4. run the contract suite from this checkout against the container's URL, and once more with the
 #      contract command the image ships (podman exec);
 #   5. buy product 002 as mk_test_alice, restart the container on the same volume, and check the
@@ -12,7 +13,7 @@
 #   7. start a second container with a mounted custom fixture and a control token.
 # Skips (exit 0, with the reason) when podman cannot be set up; REQUIRE_CONTAINER=1 makes that a failure.
 #
-# env: PODMAN_SETUP (path of podman-setup; default ../shared/container/podman-setup from the repo),
+# env: PODMAN_SETUP (a script printing export lines for podman's settings; without it, podman as installed),
 #      IMAGE_TAG (default ai-market-sandbox:test), KEEP_IMAGE=0 to remove the image afterwards,
 #      SKIP_CONTRACT=1 to leave out step 4.
 set -euo pipefail
@@ -27,7 +28,7 @@ WORK=$(mktemp -d)
 STOP_LIMIT_S=5
 cleanup() {
   local code=$?
-  if command -v podman >/dev/null 2>&1 && [ -n "${CONTAINERS_CONF:-}" ]; then
+  if [ "${PODMAN_READY:-0}" = 1 ]; then
     podman rm -f -v -t 0 "$NAME" "$NAME2" >/dev/null 2>&1 || true
     podman volume rm -f "$VOLUME" >/dev/null 2>&1 || true
     if [ "${KEEP_IMAGE:-1}" = 0 ]; then podman rmi -f "$TAG" >/dev/null 2>&1 || true; fi
@@ -127,6 +128,9 @@ grep -q 'API base URL: *http://127.0.0.1:8080/api/v1' "$WORK/banner.log" || fail
 grep -q 'Sandbox key: *mk_test_' "$WORK/banner.log" || fail "banner does not give a sandbox key"
 grep -q 'Database: */data/sandbox.sqlite' "$WORK/banner.log" || fail "database is not in /data"
 grep -qi 'control API.*WITHOUT a token' "$WORK/banner.log" || fail "no warning that the control API is open"
+grep -q 'Dashboard: *http://127.0.0.1:8080/_mock/ui' "$WORK/banner.log" || fail "banner does not give the dashboard"
+# The image serves the pages and all they load itself: they work with no internet.
+check_pages "$BASE" "the container"
 took
 
 # ---- 4. contract suite against the container ----

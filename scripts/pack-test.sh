@@ -131,10 +131,7 @@ balance=$(curl -fsS --max-time 5 "$BASE/api/v1/balance" -H 'X-API-Key: mk_test_a
 echo "   /api/v1/balance (mk_test_alice): $balance"
 [ "$(node -p 'JSON.parse(process.argv[1]).balance' "$balance")" = 100 ] || fail "expected the fixture balance of 100"
 # The pages' files come from the installed package: the dashboard's client from dist/, Swagger UI from swagger-ui-dist.
-for page in / /_mock/ui /_mock/ui/client/main.js /_mock/ui/dashboard.css /docs /docs/assets/swagger-ui-dist/swagger-ui-bundle.js; do
-  curl -fsSL -o /dev/null --max-time 5 "$BASE$page" || fail "$page is not served by the installed package"
-done
-echo "   dashboard and API docs served, with their scripts"
+check_pages "$BASE" "the installed package"
 took
 
 # ---- contract ----

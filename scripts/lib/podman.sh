@@ -1,17 +1,18 @@
-# Sourced by the scripts that need podman. Defines find_podman_setup, which sets up podman through
-# ../shared/container/podman-setup (or $PODMAN_SETUP) and exports its settings into this shell,
-# or calls the caller's skip() with the reason when it cannot.
+# Sourced by the scripts that need podman. Defines find_podman_setup, which makes podman usable in
+# this shell: through the machine's setup script when $PODMAN_SETUP names one (it prints export lines
+# for podman's settings, evaluated here), else podman as it is installed. Sets PODMAN_READY=1, or
+# calls the caller's skip() with the reason when podman cannot be used.
 find_podman_setup() {
-  local root=$1 log=$2 setup=${PODMAN_SETUP:-} candidate
-  if [ -z "$setup" ]; then
-    for candidate in "$root/../shared/container/podman-setup" /work/shared/container/podman-setup; do
-      [ -x "$candidate" ] && { setup=$candidate; break; }
-    done
+  local log=$2 exports
+  if [ -n "${PODMAN_SETUP:-}" ]; then
+    [ -x "$PODMAN_SETUP" ] || skip "PODMAN_SETUP=$PODMAN_SETUP is not an executable script"
+    echo "podman setup: $PODMAN_SETUP"
+    exports=$("$PODMAN_SETUP" 2>"$log") || { tail -20 "$log" >&2; skip "podman setup failed (log above)"; }
+    eval "$exports"
+  else
+    command -v podman >/dev/null 2>&1 || skip "no podman here (install it, or set PODMAN_SETUP to a script that sets it up)"
+    echo "podman setup: none (PODMAN_SETUP is not set): podman as installed"
   fi
-  [ -n "$setup" ] && [ -x "$setup" ] || skip "no podman-setup script (looked in ../shared/container/ and /work/shared/container/; set PODMAN_SETUP)"
-  echo "podman setup: $setup"
-  local exports
-  exports=$("$setup" 2>"$log") || { tail -20 "$log" >&2; skip "podman-setup failed (log above)"; }
-  eval "$exports"
-  podman info >/dev/null 2>&1 || skip "podman is installed but 'podman info' fails"
+  podman info >/dev/null 2>&1 || skip "podman is installed but 'podman info' fails (set PODMAN_SETUP to a script that sets it up)"
+  PODMAN_READY=1
 }
