@@ -8,11 +8,11 @@ import { defineConfig } from 'vitest/config';
 // The contract suite has its own config (contract-tests/vitest.config.ts): `npm run test:contract`.
 
 // The examples import the package by its name, as a user would; here that name is the source
-// (the packed package's dist/ is run against the same example by scripts/pack-test.sh).
+// (the packed package's dist/ is run against the same example by scripts/pack-test.sh). Each
+// project takes it: a project's inline config does not inherit the root's.
 const resolve = { alias: { 'ai-market-sandbox': fileURLToPath(new URL('./server/index.ts', import.meta.url)) } };
 
 export default defineConfig({
-  resolve,
   test: {
     // CI sums reports/*-junit.xml; the contract suite writes reports/contract-junit.xml.
     reporters: ['default', 'junit'],
