@@ -52,6 +52,10 @@ step "podman setup"
 # shellcheck source=lib/podman.sh
 . "$ROOT/scripts/lib/podman.sh"
 find_podman_setup "$ROOT" "$WORK/setup.log"
+# Builds use --pull=never (there may be no registry): the base image must be in podman's store already.
+BASE_IMAGE=$(sed -n 's/^FROM \([^ ]*\).*/\1/p' Dockerfile | head -1)
+podman image exists "$BASE_IMAGE" || skip "the base image $BASE_IMAGE is not in podman's store (builds use --pull=never); pull it, or set PODMAN_SETUP to a script that provides it"
+echo "   base image $BASE_IMAGE is there"
 took
 
 
