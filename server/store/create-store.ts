@@ -88,8 +88,14 @@ export function createStore(db: Db) {
     resetToFixture: (now: number) => resetToFixture.immediate(now),
     seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),
     currentFixture,
-    /** Runs fn in one IMMEDIATE transaction (control API writes with several steps). */
+    /**
+     * Runs fn in one IMMEDIATE transaction: every read-modify-write of shared state (control API
+     * writes with several steps). Immediate takes the write lock before the first read, so another
+     * process cannot change what fn read before fn writes. Nested calls become savepoints.
+     */
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    /** Runs fn's reads in one read transaction: one consistent snapshot of the database (WAL). */
+    snapshot: <T>(fn: () => T): T => db.transaction(fn).deferred(),
   };
 }
 
