@@ -10,6 +10,7 @@ import { createVirtualClock } from '../server/clock.js';
 import { parseConfig, type Config } from '../server/config.js';
 import { createApp } from '../server/create-app.js';
 import { openDatabase } from '../server/db/open-database.js';
+import { hardenHttpServer } from '../server/http/harden-server.js';
 import { DEFAULT_FIXTURE_PATH, readFixtureFile } from '../server/fixture-file.js';
 import { createStore, type Store } from '../server/store/create-store.js';
 import type { Fixture } from '../spec/control-schemas.js';
@@ -38,6 +39,7 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
   const server = await new Promise<Server>((resolve, reject) => {
     // Plain HTTP/1.1 (no createServer option), so this is a node:http Server.
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s as Server)) as Server;
+    hardenHttpServer(s, config); // before it listens: timeouts, connection cap, JSON from the HTTP layer, Connection: close at shutdown
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

@@ -12,6 +12,10 @@ describe('configuration', () => {
       rateWindow: 60,
       controlToken: '',
       idempotencyReuse: 'reject',
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 1000,
     });
   });
 
@@ -35,6 +39,8 @@ describe('configuration', () => {
     [['--control-token', 'short'], {}, /at least 8 characters/],
     [['--verbose'], {}, /unknown option --verbose/],
     [['--port'], {}, /--port needs a value/],
+    [['--max-connections', '0'], {}, /--max-connections="0"/],
+    [['--headers-timeout-ms', '20000', '--request-timeout-ms', '10000'], {}, /headers timeout 20000 ms is longer than the request timeout/],
   ])('refuses %j %j with a message naming the setting', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);
@@ -42,6 +48,6 @@ describe('configuration', () => {
 
   it('lists every flag with its variable and default in the help', () => {
     const help = settingsHelp();
-    for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window']) expect(help).toContain(text);
+    for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window', '--max-connections', 'AI_MARKET_MOCK_HEADERS_TIMEOUT_MS']) expect(help).toContain(text);
   });
 });

@@ -18,6 +18,10 @@ export const settingsTable = {
   rateWindow: { env: 'AI_MARKET_MOCK_RATE_WINDOW', flag: '--rate-window', default: '60', schema: positive(86_400), help: 'rate-limit window in seconds' },
   controlToken: { env: 'AI_MARKET_MOCK_CONTROL_TOKEN', flag: '--control-token', default: '', schema: z.string().refine((t) => t === '' || t.length >= 8, 'must be at least 8 characters'), help: 'lock the control API (/_mock) with this bearer token (default: open)' },
   idempotencyReuse: { env: 'AI_MARKET_MOCK_IDEMPOTENCY_REUSE', flag: '--idempotency-reuse', default: 'reject', schema: z.enum(['reject', 'replay']), help: 'a reused Idempotency-Key with another body: reject (422) or replay (like a lenient live API)' },
+  headersTimeoutMs: { env: 'AI_MARKET_MOCK_HEADERS_TIMEOUT_MS', flag: '--headers-timeout-ms', default: '10000', schema: positive(3_600_000), help: 'a request\'s headers must arrive within this many ms (else 408 REQUEST_TIMEOUT)' },
+  requestTimeoutMs: { env: 'AI_MARKET_MOCK_REQUEST_TIMEOUT_MS', flag: '--request-timeout-ms', default: '30000', schema: positive(3_600_000), help: 'a whole request, body included, must arrive within this many ms (at least the headers timeout)' },
+  keepAliveTimeoutMs: { env: 'AI_MARKET_MOCK_KEEP_ALIVE_TIMEOUT_MS', flag: '--keep-alive-timeout-ms', default: '5000', schema: positive(3_600_000), help: 'an idle keep-alive connection is closed after this many ms' },
+  maxConnections: { env: 'AI_MARKET_MOCK_MAX_CONNECTIONS', flag: '--max-connections', default: '1000', schema: positive(1_000_000), help: 'most connections open at once; at the cap a new one replaces an idle or silent one' },
 } as const;
 
 type Table = typeof settingsTable;
@@ -42,7 +46,11 @@ export function parseConfig(argv: readonly string[], env: Readonly<Record<string
     }
     config[name] = parsed.data;
   }
-  return config as Config;
+  const parsed = config as Config;
+  if (parsed.headersTimeoutMs > parsed.requestTimeoutMs) {
+    throw new ConfigError(`headers timeout ${parsed.headersTimeoutMs} ms is longer than the request timeout ${parsed.requestTimeoutMs} ms (--request-timeout-ms includes the headers)`);
+  }
+  return parsed;
 }
 
 function parseFlags(argv: readonly string[]): Map<string, string> {

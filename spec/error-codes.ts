@@ -19,6 +19,15 @@ export const errorCodes = {
   },
   NOT_FOUND: { status: 404, mockOnly: true, summary: 'Mock extension: no such path.' },
   METHOD_NOT_ALLOWED: { status: 405, mockOnly: true, summary: 'Mock extension: the path exists but not with this method.' },
+  PAYLOAD_TOO_LARGE: { status: 413, mockOnly: true, summary: 'Mock extension: the request body is over the limit (16 KiB for a purchase).' },
+  // Answered by the HTTP layer before any route, for any path (server/http/harden-server.ts).
+  BAD_REQUEST: {
+    status: 400,
+    mockOnly: true,
+    summary: 'Mock extension: not a valid HTTP/1.1 request (request line, header syntax, framing, Host); answered before routing.',
+  },
+  REQUEST_TIMEOUT: { status: 408, mockOnly: true, summary: 'Mock extension: the headers or the body did not arrive within the server\'s timeouts.' },
+  HEADERS_TOO_LARGE: { status: 431, mockOnly: true, summary: 'Mock extension: the request\'s header block is over 16 KiB.' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -34,6 +43,8 @@ export const controlErrorCodes = {
   PRODUCT_NOT_FOUND: { status: 404, summary: 'No product has this id.' },
   ACCOUNT_EXISTS: { status: 409, summary: 'An account or key with this id already exists.' },
   CODE_EXISTS: { status: 409, summary: 'A code is already in the store (codes are unique, ever).' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is over the limit (8 MiB).' },
+  CONTROL_RATE_LIMITED: { status: 429, summary: 'Too many wrong control tokens from this address; wait retry_after_seconds.' },
 } as const;
 
 export type ControlErrorCode = keyof typeof controlErrorCodes;

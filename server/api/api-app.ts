@@ -4,11 +4,12 @@
  *
  *    stage            answers                                        where
  *    1. routes        404 NOT_FOUND, 405 METHOD_NOT_ALLOWED          knownRoutes, app-wide (create-app.ts)
- *    2. key           401 NO_KEY / INVALID_KEY, 429 after too many   apiKey
- *                     failed tries from one address
+ *    2. key           401 NO_KEY / INVALID_KEY, 429 when the address apiKey
+ *                     failed too often and the key is new to it
  *    3. suspension    403 FORBIDDEN                                  refuseSuspended
  *    4. rate limit    429 RATE_LIMITED                               rateLimit
- *    5. body          400 VALIDATION (JSON, 16 KiB, PurchaseRequest) jsonBody            POST /purchase only
+ *    5. body          413 PAYLOAD_TOO_LARGE (over 16 KiB),           jsonBody            POST /purchase only
+ *                     400 VALIDATION (JSON, PurchaseRequest)
  *    6. idempotency   400 VALIDATION (malformed Idempotency-Key)     idempotencyKey      POST /purchase only
  *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
  *    top to bottom in purchaseSteps (server/store/purchases-store.ts):

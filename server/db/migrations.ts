@@ -75,4 +75,17 @@ export const migrations: readonly string[] = [
     fixture TEXT NOT NULL
   );
   `,
+  // 3: credentials that authenticated from a client address, and when last: while an address is over
+  // its failed-authentication limit, only these are accepted from it (server/middleware/api-key.ts).
+  // scope is 'key' (an API key) or 'control' (the control token); only hashes are stored.
+  `
+  CREATE TABLE auth_trust (
+    scope TEXT NOT NULL,
+    address TEXT NOT NULL,
+    credential_hash TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (scope, address, credential_hash)
+  ) WITHOUT ROWID;
+  CREATE INDEX auth_trust_at ON auth_trust(at);
+  `,
 ];

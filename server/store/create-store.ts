@@ -6,6 +6,7 @@ import { toMicros } from '../../spec/money.js';
 import { Fixture } from '../../spec/control-schemas.js';
 import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
+import { createAuthTrustStore } from './auth-trust-store.js';
 import { createProductsStore } from './products-store.js';
 import { createPurchasesStore } from './purchases-store.js';
 import { newCode } from './random-ids.js';
@@ -25,6 +26,7 @@ export function createStore(db: Db) {
   const purchases = createPurchasesStore(db);
   const rateLimits = createRateLimitStore(db);
   const settings = createSettingsStore(db);
+  const authTrust = createAuthTrustStore(db);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
   const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
   const writeFixture = db.prepare(
@@ -39,8 +41,9 @@ export function createStore(db: Db) {
 
   /** Replaces all sandbox state (not the settings, not the stored fixture) with the fixture's. Call inside a transaction. */
   const replaceState = (fixture: Fixture, now: number) => {
-    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
+    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM auth_trust; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
+    authTrust.forgetWritten();
     for (const account of fixture.accounts) {
       accounts.insertAccount({ id: account.id, status: account.status, balanceMicros: toMicros(account.balance)!, now });
       for (const key of account.keys) accounts.insertKey(account.id, key.key, now, key.revoked);
@@ -84,6 +87,7 @@ export function createStore(db: Db) {
     purchases,
     rateLimits,
     settings,
+    authTrust,
     loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
     resetToFixture: (now: number) => resetToFixture.immediate(now),
     seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),

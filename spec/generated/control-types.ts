@@ -457,6 +457,16 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /**
+             * Format: int32
+             * @description CONTROL_RATE_LIMITED: seconds to wait.
+             */
+            retry_after_seconds?: number;
+            /**
+             * @description CONTROL_RATE_LIMITED: the limit on wrong tokens per client address.
+             * @enum {string}
+             */
+            limit_scope?: "failed_auth_address";
         };
         /**
          * @example {
@@ -668,6 +678,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     createAccount: {
@@ -719,6 +740,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     createKey: {
@@ -762,6 +803,17 @@ export interface operations {
             /** @description ACCOUNT_NOT_FOUND or KEY_NOT_FOUND. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -819,6 +871,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     suspendAccount: {
@@ -868,6 +940,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     reactivateAccount: {
@@ -911,6 +994,17 @@ export interface operations {
             /** @description ACCOUNT_NOT_FOUND or KEY_NOT_FOUND. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -970,6 +1064,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     putProduct: {
@@ -1017,6 +1131,26 @@ export interface operations {
             /** @description CODE_EXISTS: one of the codes is already in the store. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1085,6 +1219,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     reset: {
@@ -1117,6 +1271,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1165,6 +1330,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     getClock: {
@@ -1197,6 +1382,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1245,6 +1441,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     getSettings: {
@@ -1277,6 +1493,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1319,6 +1546,26 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
