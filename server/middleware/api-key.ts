@@ -58,14 +58,14 @@ export function failedAuthLimit({ store, clock, clientAddress = socketAddress }:
       const address = clientAddress(c);
       const subject = prefix + address;
       const decision = store.rateLimits.peek(subject, rule, now);
-      if (!decision.allowed) {
-        if (found !== undefined && store.authTrust.isTrusted(scope, address, hashOf(found), now - TRUSTED_FOR_MS)) return found;
+      if (!decision.allowed && !(found !== undefined && store.authTrust.isTrusted(scope, address, hashOf(found), now - TRUSTED_FOR_MS))) {
         throw refusals.locked(decision.retryAfterSeconds, rule.limit, rule.windowSeconds);
       }
       if (found === undefined) {
         store.rateLimits.hit(subject, rule, now);
         throw refusals.wrong();
       }
+      // Also while locked: a key the team keeps using through a long attack stays accepted.
       store.authTrust.remember(scope, address, hashOf(found), now, now - TRUSTED_FOR_MS);
       return found;
     },

@@ -3,7 +3,7 @@
  * policy (server/middleware/api-key.ts) lets these through from an address that is over its limit.
  * A success is recorded on every request in principle, but written at most once a minute per
  * credential and address by each process (it remembers what it wrote), so the right-key path
- * stays a read path.
+ * stays a read path. A reset keeps the records: they are about the network, not the sandbox's data.
  */
 import type { Db } from '../db/open-database.js';
 
@@ -41,8 +41,6 @@ export function createAuthTrustStore(db: Db) {
         upsert.run(scope, address, credentialHash, now);
       }).immediate();
     },
-    /** After a reset in this process: everything must be written again. */
-    forgetWritten: () => written.clear(),
   };
 }
 

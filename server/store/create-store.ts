@@ -41,9 +41,10 @@ export function createStore(db: Db) {
 
   /** Replaces all sandbox state (not the settings, not the stored fixture) with the fixture's. Call inside a transaction. */
   const replaceState = (fixture: Fixture, now: number) => {
-    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM auth_trust; DELETE FROM codes; DELETE FROM orders;
+    // auth_trust stays: which keys a client address uses is about the network, not the sandbox's
+    // data, and the same fixture keys come back after a reset.
+    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
-    authTrust.forgetWritten();
     for (const account of fixture.accounts) {
       accounts.insertAccount({ id: account.id, status: account.status, balanceMicros: toMicros(account.balance)!, now });
       for (const key of account.keys) accounts.insertKey(account.id, key.key, now, key.revoked);
