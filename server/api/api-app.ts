@@ -12,7 +12,8 @@
  *                     400 VALIDATION (JSON, PurchaseRequest)
  *    6. idempotency   400 VALIDATION (malformed Idempotency-Key)     idempotencyKey      POST /purchase only
  *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
- *    top to bottom in purchaseSteps (server/store/purchases-store.ts):
+ *    top to bottom in purchaseSteps (server/store/purchases-store.ts), which first checks the
+ *    key and the account again (a revocation or suspension committed since stages 2-3: 401/403):
  *    7. idempotent replay, or 422 IDEMPOTENCY_KEY_REUSED
  *    8. product       404 PRODUCT_NOT_FOUND
  *    9. stock         409 OUT_OF_STOCK

@@ -62,7 +62,10 @@ export function failedAuthLimit({ store, clock, clientAddress = socketAddress }:
         throw refusals.locked(decision.retryAfterSeconds, rule.limit, rule.windowSeconds);
       }
       if (found === undefined) {
-        store.rateLimits.hit(subject, rule, now);
+        // Counted in one transaction with the decision: of concurrent wrong guesses that found the
+        // address one short of its limit, one is counted and answered 401, the others are locked out.
+        const counted = store.rateLimits.hit(subject, rule, now);
+        if (!counted.allowed) throw refusals.locked(counted.retryAfterSeconds, rule.limit, rule.windowSeconds);
         throw refusals.wrong();
       }
       // Also while locked: a key the team keeps using through a long attack stays accepted.
