@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { fromMicros, toMicros } from '../../spec/money.js';
+import { readAnswer } from '../../server/test-support/test-app.js';
 import { explainBatch, SandboxModel, type ModelStart, type Observed, type Op } from './sandbox-model.js';
 
 /** Requests per key and wrong keys per address within a window; small enough that both are reached. */
@@ -100,14 +101,8 @@ async function send(base: string, method: string, path: string, headers: Record<
     headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json, replayed: res.headers.get('Idempotent-Replayed') === 'true' };
+  const answer = await readAnswer(res);
+  return { status: answer.status, text: answer.text, json: answer.json, replayed: answer.headers.get('Idempotent-Replayed') === 'true' };
 }
 
 function execute(start: ModelStart, bases: readonly string[], op: Op): Promise<Observed> {
