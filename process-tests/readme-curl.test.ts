@@ -6,9 +6,11 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorCodes } from '../spec/error-codes.js';
+import { hardenHttpServer } from '../server/http/harden-server.js';
 import { createTestApp, type TestApp } from '../server/test-support/test-app.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -26,6 +28,8 @@ beforeAll(async () => {
   t = createTestApp({ clientAddress: '127.0.0.1' });
   server = await new Promise((resolve) => {
     const s = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    // As `serve` does, with a short request timeout so the 408 line answers at once.
+    hardenHttpServer(s as Server, { headersTimeoutMs: 1000, requestTimeoutMs: 1000, keepAliveTimeoutMs: 5000, maxConnections: 100 });
   });
   mock = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   base = `${mock}/api/v1`;

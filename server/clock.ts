@@ -6,18 +6,25 @@
 export interface Clock {
   /** Milliseconds since the epoch, virtual. */
   now(): number;
-  /** Moves the clock forward. */
-  advance(ms: number): void;
+  /** Moves the clock forward, atomically (no concurrent advance is lost); returns the clock after this move. */
+  advance(ms: number): ClockReading;
   /** Back to real time (or, for a manual clock, to its start). */
   reset(): void;
-  /** How far the clock is ahead of real time, in ms. */
-  offsetMs(): number;
+  /** The time and how far it is ahead of real time, from one read of the offset. */
+  read(): ClockReading;
+}
+
+export interface ClockReading {
+  now: number;
+  offsetMs: number;
 }
 
 /** Where a virtual clock keeps its offset; the store keeps it in SQLite so processes sharing a database agree. */
 export interface OffsetStorage {
   readOffsetMs(): number;
   writeOffsetMs(ms: number): void;
+  /** Adds to the offset as one atomic step (another process may be adding at the same time); returns the new offset. */
+  addOffsetMs(ms: number): number;
 }
 
 /**
@@ -25,11 +32,12 @@ export interface OffsetStorage {
  * @example const clock = createVirtualClock(store.clockOffset); clock.advance(61_000);
  */
 export function createVirtualClock(storage: OffsetStorage, realNow: () => number = Date.now): Clock {
+  const reading = (offsetMs: number): ClockReading => ({ now: realNow() + offsetMs, offsetMs });
   return {
     now: () => realNow() + storage.readOffsetMs(),
-    advance: (ms) => storage.writeOffsetMs(storage.readOffsetMs() + ms),
+    advance: (ms) => reading(storage.addOffsetMs(ms)),
     reset: () => storage.writeOffsetMs(0),
-    offsetMs: () => storage.readOffsetMs(),
+    read: () => reading(storage.readOffsetMs()),
   };
 }
 
@@ -43,10 +51,11 @@ export function createManualClock(startMs = Date.parse('2026-01-01T00:00:00.000Z
     now: () => startMs + offset,
     advance: (ms) => {
       offset += ms;
+      return { now: startMs + offset, offsetMs: offset };
     },
     reset: () => {
       offset = 0;
     },
-    offsetMs: () => offset,
+    read: () => ({ now: startMs + offset, offsetMs: offset }),
   };
 }

@@ -14,6 +14,10 @@ describe('configuration', () => {
       idempotencyReuse: 'reject',
       faults: [],
       journalLimit: 10_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5000,
+      maxConnections: 1000,
     });
   });
 
@@ -56,6 +60,8 @@ describe('configuration', () => {
     [['--fault', '{"kind":"after_commit_reset","operation":"listProducts"}'], {}, /operation: after_commit_reset applies to purchases only/],
     [[], { AI_MARKET_MOCK_FAULTS: '[{"kind":"teleport"}]' }, /AI_MARKET_MOCK_FAULTS=.*0\.kind: kind must be one of/],
     [[], { AI_MARKET_MOCK_JOURNAL_LIMIT: '0' }, /AI_MARKET_MOCK_JOURNAL_LIMIT="0"/],
+    [['--max-connections', '0'], {}, /--max-connections="0"/],
+    [['--headers-timeout-ms', '20000', '--request-timeout-ms', '10000'], {}, /headers timeout 20000 ms is longer than the request timeout/],
   ])('refuses %j %j with a message naming the setting', (argv, env, message) => {
     expect(() => parseConfig(argv, env)).toThrow(ConfigError);
     expect(() => parseConfig(argv, env)).toThrow(message);
@@ -63,7 +69,7 @@ describe('configuration', () => {
 
   it('lists every flag with its variable and default in the help', () => {
     const help = settingsHelp();
-    for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window', '--fault', 'AI_MARKET_MOCK_FAULTS', '--journal-limit']) {
+    for (const text of ['--port', 'AI_MARKET_MOCK_PORT', 'default: 8080', '--control-token', '--fixtures', '--rate-window', '--fault', 'AI_MARKET_MOCK_FAULTS', '--journal-limit', '--max-connections', 'AI_MARKET_MOCK_HEADERS_TIMEOUT_MS']) {
       expect(help).toContain(text);
     }
   });

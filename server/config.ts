@@ -36,6 +36,10 @@ export const settingsTable = {
   idempotencyReuse: { env: 'AI_MARKET_MOCK_IDEMPOTENCY_REUSE', flag: '--idempotency-reuse', default: 'reject', schema: z.enum(['reject', 'replay']), help: 'a reused Idempotency-Key with another body: reject (422) or replay (like a lenient live API)' },
   faults: { env: 'AI_MARKET_MOCK_FAULTS', flag: '--fault', default: '', repeatable: true, schema: faultRulesJson, help: 'a fault rule as JSON (repeatable; the variable takes a JSON array), e.g. {"kind":"reset_before","times":1}' },
   journalLimit: { env: 'AI_MARKET_MOCK_JOURNAL_LIMIT', flag: '--journal-limit', default: '10000', schema: positive(1_000_000), help: 'entries the request journal keeps (the oldest are dropped)' },
+  headersTimeoutMs: { env: 'AI_MARKET_MOCK_HEADERS_TIMEOUT_MS', flag: '--headers-timeout-ms', default: '10000', schema: positive(3_600_000), help: 'a request\'s headers must arrive within this many ms (else 408 REQUEST_TIMEOUT)' },
+  requestTimeoutMs: { env: 'AI_MARKET_MOCK_REQUEST_TIMEOUT_MS', flag: '--request-timeout-ms', default: '30000', schema: positive(3_600_000), help: 'a whole request, body included, must arrive within this many ms (at least the headers timeout)' },
+  keepAliveTimeoutMs: { env: 'AI_MARKET_MOCK_KEEP_ALIVE_TIMEOUT_MS', flag: '--keep-alive-timeout-ms', default: '5000', schema: positive(3_600_000), help: 'an idle keep-alive connection is closed after this many ms' },
+  maxConnections: { env: 'AI_MARKET_MOCK_MAX_CONNECTIONS', flag: '--max-connections', default: '1000', schema: positive(1_000_000), help: 'most connections open at once; at the cap a new one replaces an idle or silent one' },
 } as const;
 
 type Table = typeof settingsTable;
@@ -91,7 +95,11 @@ function checkSettings(pick: (setting: Setting, name: keyof Table) => { raws: un
     });
     config[name] = 'repeatable' in setting ? values.flat() : values[0];
   }
-  return config as Config;
+  const parsed = config as Config;
+  if (parsed.headersTimeoutMs > parsed.requestTimeoutMs) {
+    throw new ConfigError(`headers timeout ${parsed.headersTimeoutMs} ms is longer than the request timeout ${parsed.requestTimeoutMs} ms (--request-timeout-ms includes the headers)`);
+  }
+  return parsed;
 }
 
 function parseFlags(argv: readonly string[]): Map<string, string[]> {

@@ -16,8 +16,9 @@ import { createControlApp } from './control/control-app.js';
 import { createDashboardApp } from './dashboard/dashboard-app.js';
 import { UI_PREFIX } from './dashboard/dashboard-page.js';
 import { createDocsApp, DOCS_PREFIX } from './docs/docs-app.js';
-import { AppError, errors, fromHttpException, writeError } from './errors.js';
+import { AppError, clientClosed, controlErrors, errors, fromHttpException, writeError } from './errors.js';
 import { journalStage } from './journal/journal-stage.js';
+import { controlAuth } from './middleware/control-auth.js';
 import { knownRoutes } from './middleware/known-routes.js';
 
 /**
@@ -38,7 +39,8 @@ export function createApp(deps: AppDeps) {
   const controlYaml = servedDocument((origin) => toYaml(buildControlDocument({ sandboxOrigin: origin })));
   const yaml = (text: string) => new Response(text, { headers: { 'Content-Type': 'application/yaml' } });
   app.get('/openapi.yaml', (c) => yaml(apiYaml(c.req.url)));
-  app.get(`${CONTROL_PREFIX}/openapi.yaml`, (c) => yaml(controlYaml(c.req.url)));
+  // The control API's document is locked with it: it is the map of what the token guards.
+  app.get(`${CONTROL_PREFIX}/openapi.yaml`, controlAuth(deps), (c) => yaml(controlYaml(c.req.url)));
 
   app.route(API_PREFIX, createApiApp(deps));
   // Pages for people: the docs, and the dashboard, whose page loads without the control token
@@ -52,6 +54,12 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => {
     const control = c.req.path.startsWith(CONTROL_PREFIX);
     if (error instanceof AppError) return writeError(c, error);
+    if (clientClosed(c, error)) {
+      // An aborted upload: one line, no stack; the answer goes nowhere.
+      console.log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path}: the client closed the connection before its request arrived in full`);
+      const cutOff = 'the body was cut off: the client closed the connection';
+      return writeError(c, control ? controlErrors.badBody(cutOff) : errors.badBody(cutOff));
+    }
     if (error instanceof HTTPException) return writeError(c, fromHttpException(error, control));
     // A bug, not bad input: log it with the request id, answer without internals.
     console.error(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} failed:`, error);

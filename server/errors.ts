@@ -19,7 +19,6 @@ const joinDetails = (details: readonly ErrorDetail[]) => details.map((d) => `${d
 
 /** What is wrong with a body that cannot be read as JSON at all; both APIs report it at the path "(body)". */
 export const bodyProblems = {
-  tooLarge: (maxBytes: number) => `must be at most ${maxBytes} bytes`,
   notJsonType: 'Content-Type must be application/json',
   notJson: 'body is not valid JSON',
 } as const;
@@ -41,8 +40,8 @@ export class AppError extends Error {
 const apiError = (code: ErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
   new AppError(errorCodes[code].status, code, message, extra, headers);
 
-const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>) =>
-  new AppError(controlErrorCodes[code].status, code, message, extra);
+const controlError = (code: ControlErrorCode, message: string, extra?: Record<string, unknown>, headers?: Record<string, string>) =>
+  new AppError(controlErrorCodes[code].status, code, message, extra, headers);
 
 /** The fields an error body of the spec adds to `success`, `code` and `error`: a changed schema is a type error here. */
 type ExtraOf<Schema extends z.ZodType> = Omit<z.input<Schema>, 'success' | 'code' | 'error'>;
@@ -55,10 +54,22 @@ export const errors = {
   rateLimited: (retryAfterSeconds: number, limit: number, windowSeconds: number) =>
     apiError(
       'RATE_LIMITED',
-      `Rate limit exceeded: ${limit} requests per ${windowSeconds} s. Retry in ${retryAfterSeconds} s.`,
-      { retry_after_seconds: retryAfterSeconds } satisfies ExtraOf<typeof RateLimitedError>,
+      `Rate limit exceeded: ${limit} requests per ${windowSeconds} s for this key. Retry in ${retryAfterSeconds} s.`,
+      { retry_after_seconds: retryAfterSeconds, limit_scope: 'key' } satisfies ExtraOf<typeof RateLimitedError>,
       { 'Retry-After': String(retryAfterSeconds) },
     ),
+  /** Not the key's own limit: its address sent too many wrong keys, and this key has not authenticated from it before. */
+  failedAuthLimited: (retryAfterSeconds: number, limit: number, windowSeconds: number) =>
+    apiError(
+      'RATE_LIMITED',
+      `Too many failed authentications from your address (${limit} per ${windowSeconds} s); until then only keys that ` +
+        `already authenticated from this address are accepted. Retry in ${retryAfterSeconds} s.`,
+      { retry_after_seconds: retryAfterSeconds, limit_scope: 'failed_auth_address' } satisfies ExtraOf<typeof RateLimitedError>,
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
+  /** Sent with Connection: close: the rest of the body is not read, so the connection cannot carry another request. */
+  payloadTooLarge: (maxBytes: number) =>
+    apiError('PAYLOAD_TOO_LARGE', `The request body is over ${maxBytes} bytes; a purchase body is a few dozen.`, {}, { Connection: 'close' }),
   badBody: (problem: string) => errors.validation(bodyDetails(problem)),
   validation: (details: ErrorDetail[]) =>
     apiError('VALIDATION', joinDetails(details), { details } satisfies ExtraOf<typeof ValidationError>),
@@ -92,10 +103,36 @@ const INJECTED = {
   504: ['UPSTREAM_TIMEOUT', 'Gateway timeout: the upstream server did not answer in time'],
 } as const satisfies Record<number, readonly [ErrorCode, string]>;
 
+/**
+ * Answers of the HTTP layer, before any route (server/http/harden-server.ts). Each goes out with
+ * Connection: close: after a request that could not be parsed, the rest of the bytes cannot be framed.
+ */
+export const httpErrors = {
+  badRequest: (problem: string) => apiError('BAD_REQUEST', `Malformed HTTP request: ${problem}.`, {}, { Connection: 'close' }),
+  requestTimeout: (headersMs: number, requestMs: number) =>
+    apiError(
+      'REQUEST_TIMEOUT',
+      `The request did not arrive in time: headers within ${headersMs} ms, the whole request within ${requestMs} ms.`,
+      {},
+      { Connection: 'close' },
+    ),
+  headersTooLarge: () => apiError('HEADERS_TOO_LARGE', 'The request headers are over 16 KiB.', {}, { Connection: 'close' }),
+} as const;
+
 /** Message templates of the control API (/_mock). */
 export const controlErrors = {
   unauthorized: () =>
     controlError('CONTROL_UNAUTHORIZED', 'The control API is locked: send Authorization: Bearer <AI_MARKET_MOCK_CONTROL_TOKEN>.'),
+  rateLimited: (retryAfterSeconds: number, limit: number, windowSeconds: number) =>
+    controlError(
+      'CONTROL_RATE_LIMITED',
+      `Too many wrong control tokens from your address (${limit} per ${windowSeconds} s); until then only a token that ` +
+        `already worked from this address is accepted. Retry in ${retryAfterSeconds} s.`,
+      { retry_after_seconds: retryAfterSeconds, limit_scope: 'failed_auth_address' },
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
+  payloadTooLarge: (maxBytes: number) =>
+    controlError('PAYLOAD_TOO_LARGE', `The request body is over ${maxBytes} bytes; load larger fixtures from a file (--fixtures).`, {}, { Connection: 'close' }),
   validation: (details: ErrorDetail[]) => controlError('CONTROL_VALIDATION', joinDetails(details), { details }),
   badBody: (problem: string) => controlErrors.validation(bodyDetails(problem)),
   accountNotFound: (id: string) => controlError('ACCOUNT_NOT_FOUND', `No account "${id}".`),
@@ -119,20 +156,26 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
   }));
 }
 
-/** Hono's own exceptions (malformed JSON, wrong content type, body too large) become VALIDATION errors. */
+/** Hono's own exceptions (malformed JSON, wrong content type) become VALIDATION errors. */
 export function fromHttpException(error: HTTPException, control: boolean): AppError {
   const problem =
-    error.status === 415
-      ? bodyProblems.notJsonType
-      : error.status === 413
-        ? 'request body is too large'
-        : /malformed json/i.test(error.message)
-          ? bodyProblems.notJson
-          : error.message || 'invalid request';
+    error.status === 415 ? bodyProblems.notJsonType : /malformed json/i.test(error.message) ? bodyProblems.notJson : error.message || 'invalid request';
   return control ? controlErrors.badBody(problem) : errors.badBody(problem);
 }
 
+/**
+ * The client closed the connection before its request arrived in full (an aborted upload): not a
+ * bug and not bad input; nobody is left to read an answer.
+ */
+export function clientClosed(c: Context, error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || c.req.raw.signal?.aborted === true;
+}
+
+/** The one error shape: what every error answer's body holds, from the app or the HTTP layer. */
+export const errorBody = (error: AppError) => ({ success: false as const, code: error.code, error: error.message, ...error.extra });
+
 export function writeError(c: Context, error: AppError) {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  return c.json({ success: false, code: error.code, error: error.message, ...error.extra }, error.status as 400);
+  return c.json(errorBody(error), error.status as 400);
 }

@@ -1,6 +1,6 @@
 /**
  * Opens the database, writes the configured settings, seeds the fixture (see Store.seedFixture),
- * puts the configured fault rules in force, builds the app and listens: the one wiring that the
+ * puts the configured fault rules in force, builds the app, hardens the HTTP server (server/http/) and listens: the one wiring that the
  * `serve` command and `startSandbox()` share. Reads no environment; the caller passes a checked
  * Config and the fixture.
  */
@@ -13,6 +13,7 @@ import { ConfigError, settingsTable, type Config } from './config.js';
 import { createApp } from './create-app.js';
 import { openDatabase } from './db/open-database.js';
 import { FixtureError } from './fixture-file.js';
+import { hardenHttpServer } from './http/harden-server.js';
 import { createStore, type Store } from './store/create-store.js';
 import { RefusedRule } from './store/faults-store.js';
 
@@ -30,9 +31,9 @@ export interface RunningServer {
   /** True when the database was new and the fixture was loaded into it. */
   seeded: boolean;
   /**
-   * Stops accepting connections, lets requests in flight finish (closing each keep-alive
-   * connection once its request is answered; all of them after a grace period), then closes
-   * the database. Calling it again returns the same promise.
+   * Stops accepting connections, lets requests in flight finish (each answer from then on says
+   * Connection: close, see hardenHttpServer; idle keep-alive connections are closed; all of them
+   * after a grace period), then closes the database. Calling it again returns the same promise.
    */
   close(): Promise<void>;
 }
@@ -69,6 +70,7 @@ export async function startServer(config: Config, start: StartFixture, version: 
     server = await new Promise<Server>((resolve, reject) => {
       // Plain HTTP/1.1 (no createServer option), so this is a node:http Server.
       const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s as Server)) as Server;
+      hardenHttpServer(s, config); // before it listens: timeouts, connection cap, JSON from the HTTP layer, Connection: close at shutdown
       s.once('error', reject);
     });
   } catch (error) {
@@ -79,6 +81,7 @@ export async function startServer(config: Config, start: StartFixture, version: 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      // server.close is hardenHttpServer's: it also marks every answer still to come Connection: close.
       const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       force.unref();
       // A keep-alive connection becomes idle once its request in flight is answered; close it then

@@ -11,6 +11,7 @@ import {
   InsufficientBalanceError,
   InternalError,
   OutOfStockError,
+  PayloadTooLargeError,
   ProductListResponse,
   ProductNotFoundError,
   PurchaseRequest,
@@ -111,6 +112,10 @@ export const purchaseRoute = createRoute({
     402: json(InsufficientBalanceError, 'INSUFFICIENT_BALANCE: the wallet is too low; required and available say by how much.'),
     404: json(ProductNotFoundError, 'PRODUCT_NOT_FOUND: no product has this id.'),
     409: json(OutOfStockError, 'OUT_OF_STOCK: fewer codes left than requested.'),
+    413: {
+      ...json(PayloadTooLargeError, 'Mock extension. PAYLOAD_TOO_LARGE: the body is over 16 KiB; sent with Connection: close when the body was not read.'),
+      'x-mock-extension': true,
+    },
     422: {
       ...json(IdempotencyKeyReusedError, 'Mock extension. IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used before with another body.'),
       'x-mock-extension': true,

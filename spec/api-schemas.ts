@@ -96,8 +96,9 @@ export const IdempotencyKey = z
 
 export const ErrorCodeSchema = z.enum(allErrorCodes).openapi('ErrorCode', {
   description:
-    'Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND, METHOD_NOT_ALLOWED and the 5xx codes (INTERNAL_ERROR, UPSTREAM_ERROR, ' +
-    'SERVICE_UNAVAILABLE, UPSTREAM_TIMEOUT) are mock extensions: the live documentation does not promise them.',
+    'Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE and the 5xx codes ' +
+    '(INTERNAL_ERROR, UPSTREAM_ERROR, SERVICE_UNAVAILABLE, UPSTREAM_TIMEOUT) are mock extensions, and so are the answers of ' +
+    'the HTTP layer before any route (BAD_REQUEST, REQUEST_TIMEOUT, HEADERS_TOO_LARGE): the live documentation does not promise them.',
 });
 
 export const ErrorBody = z
@@ -167,6 +168,13 @@ export const IdempotencyKeyReusedError = errorOf('IdempotencyKeyReusedError', ['
 export const RateLimitedError = ErrorBody.extend({
   code: z.enum(['RATE_LIMITED']),
   retry_after_seconds: z.number().int().min(1).max(86400).openapi({ format: 'int32' }),
+  limit_scope: z.enum(['key', 'failed_auth_address']).optional().openapi({
+    description:
+      'Mock extension: which limit refused the request. key: this key made too many requests. failed_auth_address: ' +
+      'too many wrong keys came from this client address; until the window frees, only keys that already authenticated ' +
+      'from it are accepted.',
+    'x-mock-extension': true,
+  }),
 }).openapi('RateLimitedError', {
   example: { success: false, code: 'RATE_LIMITED', error: 'Rate limit exceeded: 20 requests per 60 s. Retry in 12 s.', retry_after_seconds: 12 },
 });
@@ -190,4 +198,9 @@ export const ServiceUnavailableError = errorOf('ServiceUnavailableError', ['SERV
 export const UpstreamTimeoutError = errorOf('UpstreamTimeoutError', ['UPSTREAM_TIMEOUT'], {
   code: 'UPSTREAM_TIMEOUT',
   error: 'Gateway timeout: the upstream server did not answer in time (sandbox fault rule 3).',
+});
+
+export const PayloadTooLargeError = errorOf('PayloadTooLargeError', ['PAYLOAD_TOO_LARGE'], {
+  code: 'PAYLOAD_TOO_LARGE',
+  error: 'The request body is over 16384 bytes; a purchase body is a few dozen.',
 });

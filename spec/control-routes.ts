@@ -37,7 +37,17 @@ const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { '
 const errors = {
   400: json(ControlError, 'CONTROL_VALIDATION: the body or a parameter is invalid; details name the fields.'),
   401: json(ControlError, 'CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong.'),
+  429: {
+    ...json(
+      ControlError,
+      'CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), ' +
+        'only a token that already worked from this address is accepted.',
+    ),
+    headers: z.object({ 'Retry-After': z.string().max(6).regex(/^[1-9][0-9]{0,5}$/).openapi({ description: 'Seconds to wait.', example: '12' }) }),
+  },
 };
+/** Routes that take a body: one over the limit is refused before it is read. */
+const tooLarge = { 413: json(ControlError, 'PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read.') };
 const notFound = { 404: json(ControlError, 'ACCOUNT_NOT_FOUND or KEY_NOT_FOUND.') };
 
 const accountId = z.object({
@@ -57,7 +67,7 @@ export const createAccountRoute = createRoute({
   method: 'post', path: '/accounts', operationId: 'createAccount', tags: ['Accounts'],
   summary: 'Create an account with a new key', description: 'Like signing up in the bot and pressing Generate. The key is returned once.',
   request: { body: body(CreateAccountRequest) },
-  responses: { 201: json(NewKeyResponse, 'The account and its key.'), 409: json(ControlError, 'ACCOUNT_EXISTS: the id or key is taken.'), ...errors },
+  responses: { 201: json(NewKeyResponse, 'The account and its key.'), 409: json(ControlError, 'ACCOUNT_EXISTS: the id or key is taken.'), ...tooLarge, ...errors },
 });
 
 export const createKeyRoute = createRoute({
@@ -71,7 +81,7 @@ export const revokeKeyRoute = createRoute({
   method: 'post', path: '/keys/revoke', operationId: 'revokeKey', tags: ['Accounts'],
   summary: 'Revoke a key', description: 'Requests with it then get 401 INVALID_KEY.',
   request: { body: body(RevokeKeyRequest) },
-  responses: { 200: json(AccountView, 'The account the key belonged to.'), ...notFound, ...errors },
+  responses: { 200: json(AccountView, 'The account the key belonged to.'), ...notFound, ...tooLarge, ...errors },
 });
 
 const accountAction = (action: 'suspend' | 'reactivate', summary: string, description: string) =>
@@ -89,7 +99,7 @@ export const topUpRoute = createRoute({
   method: 'post', path: '/accounts/{id}/top-up', operationId: 'topUpAccount', tags: ['Accounts'],
   summary: 'Top up a wallet', description: 'Adds the amount (USDT) to the balance, like a deposit in the bot.',
   request: { params: accountId, body: body(TopUpRequest) },
-  responses: { 200: json(AccountView, 'The account with its new balance.'), ...notFound, ...errors },
+  responses: { 200: json(AccountView, 'The account with its new balance.'), ...notFound, ...tooLarge, ...errors },
 });
 
 export const putProductRoute = createRoute({
@@ -97,7 +107,7 @@ export const putProductRoute = createRoute({
   summary: 'Add or change a product',
   description: 'Creates the product or changes its name and price. With stock or codes, its unsold codes are replaced; without, they stay.',
   request: { params: productId, body: body(PutProductRequest) },
-  responses: { 200: json(ProductView, 'The product.'), 409: json(ControlError, 'CODE_EXISTS: one of the codes is already in the store.'), ...errors },
+  responses: { 200: json(ProductView, 'The product.'), 409: json(ControlError, 'CODE_EXISTS: one of the codes is already in the store.'), ...tooLarge, ...errors },
 });
 
 export const addCodesRoute = createRoute({
@@ -108,7 +118,7 @@ export const addCodesRoute = createRoute({
     200: json(ProductView, 'The product with its new stock.'),
     404: json(ControlError, 'PRODUCT_NOT_FOUND: no such product.'),
     409: json(ControlError, 'CODE_EXISTS: one of the codes is already in the store.'),
-    ...errors,
+    ...tooLarge, ...errors,
   },
 });
 
@@ -125,7 +135,7 @@ export const loadFixtureRoute = createRoute({
   method: 'post', path: '/fixtures', operationId: 'loadFixture', tags: ['Sandbox'],
   summary: 'Replace the state with another fixture', description: 'Like reset, with the fixture in the body (the format of fixtures/default.json). Later resets return to this fixture.',
   request: { body: body(Fixture) },
-  responses: { 200: json(OkResponse, 'Loaded.'), ...errors },
+  responses: { 200: json(OkResponse, 'Loaded.'), ...tooLarge, ...errors },
 });
 
 export const getClockRoute = createRoute({
@@ -138,7 +148,7 @@ export const advanceClockRoute = createRoute({
   method: 'post', path: '/clock/advance', operationId: 'advanceClock', tags: ['Sandbox'],
   summary: 'Move the virtual clock forward', description: 'E.g. 61 seconds to leave a rate window, 86401 to expire idempotency keys.',
   request: { body: body(AdvanceClockRequest) },
-  responses: { 200: json(ClockView, 'The clock after the move.'), ...errors },
+  responses: { 200: json(ClockView, 'The clock after the move.'), ...tooLarge, ...errors },
 });
 
 export const getSettingsRoute = createRoute({
@@ -151,7 +161,7 @@ export const patchSettingsRoute = createRoute({
   method: 'patch', path: '/settings', operationId: 'changeSettings', tags: ['Sandbox'],
   summary: 'Change behaviour settings', description: 'Until the next restart; reset keeps them.',
   request: { body: body(SettingsPatch) },
-  responses: { 200: json(Settings, 'The settings after the change.'), ...errors },
+  responses: { 200: json(Settings, 'The settings after the change.'), ...tooLarge, ...errors },
 });
 
 const faultId = z.object({

@@ -101,6 +101,8 @@ export const ControlError = z
     code: z.string().max(64).openapi({ example: 'ACCOUNT_NOT_FOUND' }),
     error: z.string().max(1000),
     details: z.array(z.object({ path: z.string().max(200), message: z.string().max(1000) })).max(50).optional(),
+    retry_after_seconds: z.number().int().min(1).max(86400).optional().openapi({ description: 'CONTROL_RATE_LIMITED: seconds to wait.', format: 'int32' }),
+    limit_scope: z.enum(['failed_auth_address']).optional().openapi({ description: 'CONTROL_RATE_LIMITED: the limit on wrong tokens per client address.' }),
   })
   .openapi('ControlError', { example: { success: false, code: 'ACCOUNT_NOT_FOUND', error: 'No account "carol".' } });
 

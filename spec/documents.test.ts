@@ -27,7 +27,8 @@ describe('spec/openapi.yaml', () => {
   it('declares every error code with its status, and marks mock-only ones', () => {
     expect(doc.components.schemas.ErrorCode.enum.sort()).toEqual(Object.keys(errorCodes).sort());
     const purchase = doc.paths['/purchase'].post;
-    for (const status of ['200', '400', '401', '402', '403', '404', '409', '422', '429']) expect(purchase.responses).toHaveProperty(status);
+    for (const status of ['200', '400', '401', '402', '403', '404', '409', '413', '422', '429']) expect(purchase.responses).toHaveProperty(status);
+    expect(purchase.responses['413']['x-mock-extension']).toBe(true);
     expect(purchase.responses['422']['x-mock-extension']).toBe(true);
     for (const path of ['/balance', '/products', '/purchase']) {
       const op = Object.values(doc.paths[path])[0] as any;

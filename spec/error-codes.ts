@@ -19,6 +19,15 @@ export const errorCodes = {
   },
   NOT_FOUND: { status: 404, mockOnly: true, summary: 'Mock extension: no such path.' },
   METHOD_NOT_ALLOWED: { status: 405, mockOnly: true, summary: 'Mock extension: the path exists but not with this method.' },
+  PAYLOAD_TOO_LARGE: { status: 413, mockOnly: true, summary: 'Mock extension: the request body is over the limit (16 KiB for a purchase).' },
+  // Answered by the HTTP layer before any route, for any path (server/http/harden-server.ts).
+  BAD_REQUEST: {
+    status: 400,
+    mockOnly: true,
+    summary: 'Mock extension: not a valid HTTP/1.1 request (request line, header syntax, framing, Host); answered before routing.',
+  },
+  REQUEST_TIMEOUT: { status: 408, mockOnly: true, summary: 'Mock extension: the headers or the body did not arrive within the server\'s timeouts.' },
+  HEADERS_TOO_LARGE: { status: 431, mockOnly: true, summary: 'Mock extension: the request\'s header block is over 16 KiB.' },
   // The answers of fault rules (and 500 also of a bug in the mock): the live API may fail like this
   // too, but its documentation promises no body, so these codes are the mock's own.
   INTERNAL_ERROR: { status: 500, mockOnly: true, summary: 'Mock extension: the server failed (a fault rule, or a bug in the mock).' },
@@ -41,6 +50,8 @@ export const controlErrorCodes = {
   ACCOUNT_EXISTS: { status: 409, summary: 'An account or key with this id already exists.' },
   CODE_EXISTS: { status: 409, summary: 'A code is already in the store (codes are unique, ever).' },
   FAULT_NOT_FOUND: { status: 404, summary: 'No fault rule has this id.' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is over the limit (8 MiB).' },
+  CONTROL_RATE_LIMITED: { status: 429, summary: 'Too many wrong control tokens from this address; wait retry_after_seconds.' },
 } as const;
 
 export type ControlErrorCode = keyof typeof controlErrorCodes;

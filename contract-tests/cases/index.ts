@@ -6,6 +6,7 @@
 import type { ContractCase } from '../lib/contract-case.js';
 import { authCases } from './auth.js';
 import { balanceCases } from './balance.js';
+import { httpLayerCases } from './http-layer.js';
 import { concurrencyCases } from './concurrency.js';
 import { faultCases } from './faults.js';
 import { idempotencyCases } from './idempotency.js';
@@ -26,6 +27,7 @@ export const CASES: readonly ContractCase[] = [
   ...rateLimitCases,
   ...concurrencyCases,
   ...routingCases,
+  ...httpLayerCases,
   ...orderOfChecksCases,
   ...faultCases,
 ];

@@ -20,8 +20,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let mock: SpawnedSandbox | undefined;
   let baseUrl = settings.baseUrl;
   if (!baseUrl) {
-    // Its defaults (20 requests per 60 s, an open control API), whatever AI_MARKET_MOCK_* the shell sets.
-    mock = await spawnSandbox({ db: ':memory:' });
+    // Its defaults (20 requests per 60 s, an open control API), whatever AI_MARKET_MOCK_* the shell sets;
+    // but a 1 s headers timeout, so the HTTP-layer case's stalled request is answered at once.
+    mock = await spawnSandbox({ db: ':memory:', args: ['--headers-timeout-ms', '1000'] });
     baseUrl = mock.baseUrl;
   }
   try {

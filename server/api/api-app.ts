@@ -11,17 +11,19 @@
  *    faults           a rule's delay (then on), 5xx, closed or       faultStage
  *                     reset connection, hang; nothing is checked,
  *                     counted against the rate limit or charged
- *    2. key           401 NO_KEY / INVALID_KEY, 429 after too many   apiKey
- *                     failed tries from one address
+ *    2. key           401 NO_KEY / INVALID_KEY, 429 when the address apiKey
+ *                     failed too often and the key is new to it
  *    3. suspension    403 FORBIDDEN                                  refuseSuspended
  *    4. rate limit    429 RATE_LIMITED                               rateLimit
- *    5. body          400 VALIDATION (JSON, 16 KiB, PurchaseRequest) jsonBody            POST /purchase only
+ *    5. body          413 PAYLOAD_TOO_LARGE (over 16 KiB),           jsonBody            POST /purchase only
+ *                     400 VALIDATION (JSON, PurchaseRequest)
  *    6. idempotency   400 VALIDATION (malformed Idempotency-Key)     idempotencyKey      POST /purchase only
  *    after commit     registered here, acts after step 11 for a      afterCommitFaults   POST /purchase only
  *                     new order: a rule's 500/502/504, reset or hang
  *                     instead of the answer (the order stays)
  *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
- *    top to bottom in purchaseSteps (server/store/purchases-store.ts):
+ *    top to bottom in purchaseSteps (server/store/purchases-store.ts), which first checks the
+ *    key and the account again (a revocation or suspension committed since stages 2-3: 401/403):
  *    7. idempotent replay, or 422 IDEMPOTENCY_KEY_REUSED
  *    8. product       404 PRODUCT_NOT_FOUND
  *    9. stock         409 OUT_OF_STOCK

@@ -168,10 +168,12 @@ describe('validation (400 VALIDATION, naming the field)', () => {
     }
   });
 
-  it('a body of megabytes is refused without being read', async () => {
+  it('a body of megabytes is refused without being read: 413, and the connection is not kept', async () => {
     const res = await t.call('POST', '/api/v1/purchase', { body: JSON.stringify({ product_id: 'x'.repeat(3_000_000), quantity: 1 }) });
-    expect(res.status).toBe(400);
-    expect(res.json.error).toMatch(/at most 16384 bytes/);
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ success: false, code: 'PAYLOAD_TOO_LARGE' });
+    expect(res.json.error).toMatch(/over 16384 bytes/);
+    expect(res.headers.get('Connection')).toBe('close');
   });
 
   it('an Idempotency-Key must be 1-255 printable ASCII characters', async () => {

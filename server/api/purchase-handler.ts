@@ -26,6 +26,10 @@ const renderOrder = (order: CompletedOrder) =>
 
 const refusalError = (refusal: PurchaseRefusal, productId: string) => {
   switch (refusal.refused) {
+    case 'key_revoked':
+      return errors.invalidKey();
+    case 'account_suspended':
+      return errors.forbidden();
     case 'idempotency_key_reused':
       return errors.idempotencyKeyReused(refusal.idempotencyKey);
     case 'product_not_found':
@@ -43,12 +47,13 @@ export const purchaseHandler =
     const { product_id, quantity } = c.req.valid('json');
     const result = store.purchases.purchase(
       {
+        keyHash: c.var.caller.keyHash,
         accountId: c.var.caller.accountId,
         productId: product_id,
         quantity,
         idempotencyKey: c.req.valid('header')['Idempotency-Key'],
-        reuse: store.settings.getSettings().idempotency_reuse,
-        now: clock.now(),
+        reuse: () => store.settings.getSettings().idempotency_reuse,
+        now: () => clock.now(),
       },
       renderOrder,
     );

@@ -32,33 +32,43 @@ export const createAccountHandler =
       if (store.accounts.keyExists(key)) throw controlErrors.keyInUse();
       store.accounts.insertAccount({ id, status: body.status, balanceMicros: toMicros(body.balance)!, now: clock.now() });
       store.accounts.insertKey(id, key, clock.now());
-      return store.accounts.getAccount(id)!;
+      return accountView(store, store.accounts.getAccount(id)!);
     });
-    return c.json({ key, account: accountView(store, account) }, 201);
+    return c.json({ key, account }, 201);
   };
 
 export const createKeyHandler =
   (deps: AppDeps): RouteHandler<typeof createKeyRoute> =>
   (c) => {
-    const account = accountOr404(deps, c.req.valid('param').id);
     const key = newApiKey();
-    deps.store.accounts.insertKey(account.id, key, deps.clock.now());
-    return c.json({ key, account: accountView(deps.store, account) }, 201);
+    // One transaction: a reset between the lookup and the insert would otherwise break the key's account reference.
+    const account = deps.store.transaction(() => {
+      const found = accountOr404(deps, c.req.valid('param').id);
+      deps.store.accounts.insertKey(found.id, key, deps.clock.now());
+      return accountView(deps.store, found);
+    });
+    return c.json({ key, account }, 201);
   };
 
 export const revokeKeyHandler =
   (deps: AppDeps): RouteHandler<typeof revokeKeyRoute> =>
   (c) => {
-    const accountId = deps.store.accounts.revokeKey(c.req.valid('json').key);
-    if (!accountId) throw controlErrors.keyNotFound();
-    return c.json(accountView(deps.store, deps.store.accounts.getAccount(accountId)!), 200);
+    const account = deps.store.transaction(() => {
+      const accountId = deps.store.accounts.revokeKey(c.req.valid('json').key);
+      if (!accountId) throw controlErrors.keyNotFound();
+      return accountView(deps.store, deps.store.accounts.getAccount(accountId)!);
+    });
+    return c.json(account, 200);
   };
 
 const setStatusHandler = (status: 'active' | 'suspended') => (deps: AppDeps) =>
   ((c) => {
-    const account = accountOr404(deps, c.req.valid('param').id);
-    deps.store.accounts.setStatus(account.id, status);
-    return c.json(accountView(deps.store, deps.store.accounts.getAccount(account.id)!), 200);
+    const account = deps.store.transaction(() => {
+      const found = accountOr404(deps, c.req.valid('param').id);
+      deps.store.accounts.setStatus(found.id, status);
+      return accountView(deps.store, deps.store.accounts.getAccount(found.id)!);
+    });
+    return c.json(account, 200);
   }) satisfies RouteHandler<typeof suspendAccountRoute | typeof reactivateAccountRoute>;
 
 export const suspendAccountHandler = setStatusHandler('suspended');
@@ -75,7 +85,7 @@ export const topUpHandler =
         throw controlErrors.validation([{ path: 'amount', message: 'the balance would exceed the sandbox maximum of 1e9 USDT' }]);
       }
       deps.store.accounts.credit(id, amount);
-      return deps.store.accounts.getAccount(id)!;
+      return accountView(deps.store, deps.store.accounts.getAccount(id)!);
     });
-    return c.json(accountView(deps.store, account), 200);
+    return c.json(account, 200);
   };

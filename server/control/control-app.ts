@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import * as routes from '../../spec/control-routes.js';
 import type { AppDeps } from '../app-env.js';
-import { bodyProblems, controlErrors, zodDetails } from '../errors.js';
+import { controlErrors, zodDetails } from '../errors.js';
 import { controlAuth } from '../middleware/control-auth.js';
 import * as accounts from './accounts-handlers.js';
 import * as faults from './faults-handlers.js';
@@ -21,13 +21,14 @@ export function createControlApp(deps: AppDeps) {
       if (!result.success) throw controlErrors.validation(zodDetails(result.error));
     },
   });
-  control.use('*', controlAuth(deps.controlToken));
+  control.use('*', controlAuth(deps));
   control.use(
     '*',
     bodyLimit({
       maxSize: MAX_CONTROL_BODY_BYTES,
+      // 413 with Connection: close, like the public API's body stage (middleware/json-body.ts).
       onError: () => {
-        throw controlErrors.badBody(bodyProblems.tooLarge(MAX_CONTROL_BODY_BYTES));
+        throw controlErrors.payloadTooLarge(MAX_CONTROL_BODY_BYTES);
       },
     }),
   );

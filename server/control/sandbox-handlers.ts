@@ -35,8 +35,13 @@ export const getStateHandler =
 export const resetHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof resetRoute> =>
   (c) => {
-    clock.reset();
-    applyingFixture(() => store.resetToFixture(clock.now()));
+    // The clock and the state go back together: no request sees one reset and not the other.
+    applyingFixture(() =>
+      store.transaction(() => {
+        clock.reset();
+        store.resetToFixture(clock.now());
+      }),
+    );
     return c.json({ ok: true as const, message: 'State reset to the fixture; clock back to real time.' }, 200);
   };
 
@@ -44,22 +49,25 @@ export const loadFixtureHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof loadFixtureRoute> =>
   (c) => {
     const next = c.req.valid('json');
-    clock.reset();
-    applyingFixture(() => store.loadFixture(next, clock.now()));
+    applyingFixture(() =>
+      store.transaction(() => {
+        clock.reset();
+        store.loadFixture(next, clock.now());
+      }),
+    );
     return c.json({ ok: true as const, message: `Loaded ${next.accounts.length} accounts and ${next.products.length} products.` }, 200);
   };
 
 export const getClockHandler =
   ({ clock }: AppDeps): RouteHandler<typeof getClockRoute> =>
   (c) =>
-    c.json(clockView(clock), 200);
+    c.json(clockView(clock.read()), 200);
 
 export const advanceClockHandler =
   ({ clock }: AppDeps): RouteHandler<typeof advanceClockRoute> =>
-  (c) => {
-    clock.advance(Math.round(c.req.valid('json').seconds * 1000));
-    return c.json(clockView(clock), 200);
-  };
+  (c) =>
+    // The clock right after this advance, whatever other processes advance meanwhile.
+    c.json(clockView(clock.advance(Math.round(c.req.valid('json').seconds * 1000))), 200);
 
 export const getSettingsHandler =
   ({ store }: AppDeps): RouteHandler<typeof getSettingsRoute> =>
@@ -70,7 +78,7 @@ export const patchSettingsHandler =
   ({ store }: AppDeps): RouteHandler<typeof patchSettingsRoute> =>
   (c) => {
     const patch = c.req.valid('json');
-    store.settings.changeSettings(patch);
+    const settings = store.settings.changeSettings(patch);
     if (patch.journal_limit !== undefined) store.journal.prune();
-    return c.json(store.settings.getSettings(), 200);
+    return c.json(settings, 200);
   };

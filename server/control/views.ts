@@ -1,6 +1,6 @@
 /** Store rows as the control API shows them (amounts as USDT numbers, times as ISO strings). */
 import { fromMicros } from '../../spec/money.js';
-import type { Clock } from '../clock.js';
+import type { Clock, ClockReading } from '../clock.js';
 import type { Store } from '../store/create-store.js';
 import type { AccountRow } from '../store/accounts-store.js';
 import type { ProductRow } from '../store/products-store.js';
@@ -23,10 +23,12 @@ export const productView = (p: ProductRow) => ({
   sold: p.sold,
 });
 
-export const clockView = (clock: Clock) => ({ now: iso(clock.now()), offset_seconds: clock.offsetMs() / 1000 });
+/** A clock as the control API shows it; pass the reading an advance returned to show the clock right after that advance. */
+export const clockView = (reading: ClockReading) => ({ now: iso(reading.now), offset_seconds: reading.offsetMs / 1000 });
 
-export const stateView = (store: Store, clock: Clock) => ({
-  clock: clockView(clock),
+/** The whole state from one read transaction: one snapshot, never half of a purchase made meanwhile. */
+export const stateView = (store: Store, clock: Clock) => store.snapshot(() => ({
+  clock: clockView(clock.read()),
   settings: store.settings.getSettings(),
   accounts: store.accounts.listAccounts().map((a) => accountView(store, a)),
   products: store.products.listProducts().map(productView),
@@ -40,4 +42,4 @@ export const stateView = (store: Store, clock: Clock) => ({
     idempotency_key: o.idempotency_key,
     created_at: iso(o.created_at),
   })),
-});
+}));

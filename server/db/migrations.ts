@@ -123,4 +123,17 @@ export const migrations: readonly string[] = [
     replayed INTEGER NOT NULL CHECK (replayed IN (0, 1))
   );
   `,
+  // 4: credentials that authenticated from a client address, and when last: while an address is over
+  // its failed-authentication limit, only these are accepted from it (server/middleware/api-key.ts).
+  // scope is 'key' (an API key) or 'control' (the control token); only hashes are stored.
+  `
+  CREATE TABLE auth_trust (
+    scope TEXT NOT NULL,
+    address TEXT NOT NULL,
+    credential_hash TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (scope, address, credential_hash)
+  ) WITHOUT ROWID;
+  CREATE INDEX auth_trust_at ON auth_trust(at);
+  `,
 ];

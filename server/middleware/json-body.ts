@@ -1,14 +1,18 @@
 /**
- * Stage 5 of the API: the body. At most `maxBytes` (refused before it is read in
- * full), sent as application/json, JSON the schema accepts; anything else is
- * 400 VALIDATION naming the field, never a 500. The parsed body is what the
- * handler's `c.req.valid('json')` returns.
+ * Stage 5 of the API: the body. At most `maxBytes`: a larger one is 413
+ * PAYLOAD_TOO_LARGE, answered without reading the rest (at once when its
+ * Content-Length says so) and with Connection: close, since the unread rest
+ * leaves the connection unusable (server/http/harden-server.ts reads and drops
+ * it for a while, so the client gets the answer rather than a reset). Then sent
+ * as application/json, JSON the schema accepts; anything else is 400 VALIDATION
+ * naming the field, never a 500. The parsed body is what the handler's
+ * `c.req.valid('json')` returns.
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import type { AppEnv } from '../app-env.js';
-import { bodyProblems, errors, zodDetails } from '../errors.js';
+import { bodyProblems, clientClosed, errors, zodDetails } from '../errors.js';
 
 /** application/json, or a +json type, with optional parameters (charset); the rule of the router's own validator. */
 const JSON_MEDIA_TYPE = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
@@ -18,7 +22,7 @@ export const jsonBody = <S extends z.ZodType<object>>({ schema, maxBytes }: { sc
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw errors.badBody(bodyProblems.tooLarge(maxBytes));
+      throw errors.payloadTooLarge(maxBytes);
     },
   });
   const handler: MiddlewareHandler<AppEnv, string, { out: { json: z.output<S> } }> = async function jsonBody(c, next) {
@@ -27,7 +31,8 @@ export const jsonBody = <S extends z.ZodType<object>>({ schema, maxBytes }: { sc
       let value: unknown;
       try {
         value = await c.req.json();
-      } catch {
+      } catch (error) {
+        if (clientClosed(c, error)) throw error; // an aborted upload, not bad JSON: onError logs it
         throw errors.badBody(bodyProblems.notJson);
       }
       const result = schema.safeParse(value);

@@ -8,6 +8,7 @@ import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
 import { createFaultsStore } from './faults-store.js';
 import { createJournalStore } from './journal-store.js';
+import { createAuthTrustStore } from './auth-trust-store.js';
 import { createProductsStore } from './products-store.js';
 import { createPurchasesStore } from './purchases-store.js';
 import { newCode } from './random-ids.js';
@@ -29,6 +30,7 @@ export function createStore(db: Db) {
   const settings = createSettingsStore(db);
   const faults = createFaultsStore(db, accounts);
   const journal = createJournalStore(db, settings.journalLimit);
+  const authTrust = createAuthTrustStore(db);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
   const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
   const writeFixture = db.prepare(
@@ -47,6 +49,8 @@ export function createStore(db: Db) {
    * the journal is emptied. Call inside a transaction.
    */
   const replaceState = (fixture: Fixture, now: number) => {
+    // auth_trust stays: which keys a client address uses is about the network, not the sandbox's
+    // data, and the same fixture keys come back after a reset.
     db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
     for (const account of fixture.accounts) {
@@ -96,12 +100,19 @@ export function createStore(db: Db) {
     settings,
     faults,
     journal,
+    authTrust,
     loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
     resetToFixture: (now: number) => resetToFixture.immediate(now),
     seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),
     currentFixture,
-    /** Runs fn in one IMMEDIATE transaction (control API writes with several steps). */
+    /**
+     * Runs fn in one IMMEDIATE transaction: every read-modify-write of shared state (control API
+     * writes with several steps). Immediate takes the write lock before the first read, so another
+     * process cannot change what fn read before fn writes. Nested calls become savepoints.
+     */
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    /** Runs fn's reads in one read transaction: one consistent snapshot of the database (WAL). */
+    snapshot: <T>(fn: () => T): T => db.transaction(fn).deferred(),
   };
 }
 

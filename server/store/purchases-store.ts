@@ -12,13 +12,18 @@ import { newOrderId } from './random-ids.js';
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface PurchaseInput {
+  /** The caller's key (its hash) and account, as the key stage found them; checked again inside. */
+  keyHash: string;
   accountId: string;
   productId: string;
   quantity: number;
   idempotencyKey?: string;
-  /** 'reject': a reused key with another body is refused; 'replay': it gets the stored answer. */
-  reuse: 'reject' | 'replay';
-  now: number;
+  /**
+   * Read inside the transaction, so a concurrent settings change or clock move is wholly before or after it.
+   * 'reject': a reused key with another body is refused; 'replay': it gets the stored answer.
+   */
+  reuse: () => 'reject' | 'replay';
+  now: () => number;
 }
 
 /** A purchase that went through. */
@@ -30,6 +35,8 @@ export interface CompletedOrder {
 
 /** Why a purchase was refused; nothing was charged, taken or recorded. */
 export type PurchaseRefusal =
+  | { refused: 'key_revoked' }
+  | { refused: 'account_suspended' }
   | { refused: 'idempotency_key_reused'; idempotencyKey: string }
   | { refused: 'product_not_found' }
   | { refused: 'out_of_stock'; requested: number; stock: number }
@@ -60,6 +67,9 @@ export function createPurchasesStore(db: Db) {
     'INSERT INTO idempotency_records (account_id, idempotency_key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const account = db.prepare<[string], { balance_micros: number }>('SELECT balance_micros FROM accounts WHERE id = ?');
+  const caller = db.prepare<[string], { revoked: 0 | 1; status: string }>(
+    'SELECT k.revoked, a.status FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?',
+  );
   const product = db.prepare<[string], { price_micros: number }>('SELECT price_micros FROM products WHERE id = ?');
   const stock = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM codes WHERE product_id = ? AND order_id IS NULL');
   const debit = db.prepare('UPDATE accounts SET balance_micros = balance_micros - ? WHERE id = ? AND balance_micros >= ?');
@@ -76,13 +86,20 @@ export function createPurchasesStore(db: Db) {
 
   /** Steps 7-11, in order; the first that refuses answers. Runs inside the transaction only. */
   const purchaseSteps = <Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> => {
+    // Stages 2 and 3 read the key and the account before this transaction; a key revoked or an
+    // account suspended since then is refused as those stages would, so nothing is charged after
+    // the revocation or suspension committed.
+    const current = caller.get(input.keyHash);
+    if (!current || current.revoked === 1) return { refused: 'key_revoked' };
+    if (current.status === 'suspended') return { refused: 'account_suspended' };
+    const time = input.now();
     // 7. Idempotent replay: the answer stored for this key goes out again; another body with it is refused.
     const fingerprint = JSON.stringify([input.productId, input.quantity]);
     if (input.idempotencyKey !== undefined) {
-      forgetExpired.run(input.now - IDEMPOTENCY_TTL_MS);
+      forgetExpired.run(time - IDEMPOTENCY_TTL_MS);
       const stored = record.get(input.accountId, input.idempotencyKey);
       if (stored) {
-        if (stored.fingerprint !== fingerprint && input.reuse === 'reject') {
+        if (stored.fingerprint !== fingerprint && input.reuse() === 'reject') {
           return { refused: 'idempotency_key_reused', idempotencyKey: input.idempotencyKey };
         }
         // Stored by step 11 from render's own output (render is the one purchase answer).
@@ -103,13 +120,13 @@ export function createPurchasesStore(db: Db) {
     const orderId = newOrderId();
     // The WHERE guard makes the debit refuse to go below zero even if a check above were ever wrong.
     if (debit.run(total, input.accountId, total).changes !== 1) throw new Error('debit refused: balance changed inside a write transaction');
-    insertOrder.run(orderId, input.accountId, input.productId, input.quantity, total, input.idempotencyKey ?? null, input.now);
+    insertOrder.run(orderId, input.accountId, input.productId, input.quantity, total, input.idempotencyKey ?? null, time);
     const codes = takeCodes.all(orderId, input.productId, input.quantity).map((row) => row.code);
     if (codes.length !== input.quantity) throw new Error('stock changed inside a write transaction');
     const order: CompletedOrder = { orderId, codes, balanceRemainingMicros: balance - total };
     const answer = render(order);
     if (input.idempotencyKey !== undefined) {
-      remember.run(input.accountId, input.idempotencyKey, fingerprint, 200, answer, input.now);
+      remember.run(input.accountId, input.idempotencyKey, fingerprint, 200, answer, time);
     }
     return { created: order, answer };
   };

@@ -99,10 +99,10 @@ export interface components {
             error: string;
         };
         /**
-         * @description Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND, METHOD_NOT_ALLOWED and the 5xx codes (INTERNAL_ERROR, UPSTREAM_ERROR, SERVICE_UNAVAILABLE, UPSTREAM_TIMEOUT) are mock extensions: the live documentation does not promise them.
+         * @description Stable code to branch on. IDEMPOTENCY_KEY_REUSED, NOT_FOUND, METHOD_NOT_ALLOWED, PAYLOAD_TOO_LARGE and the 5xx codes (INTERNAL_ERROR, UPSTREAM_ERROR, SERVICE_UNAVAILABLE, UPSTREAM_TIMEOUT) are mock extensions, and so are the answers of the HTTP layer before any route (BAD_REQUEST, REQUEST_TIMEOUT, HEADERS_TOO_LARGE): the live documentation does not promise them.
          * @enum {string}
          */
-        ErrorCode: "NO_KEY" | "INVALID_KEY" | "VALIDATION" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "PRODUCT_NOT_FOUND" | "OUT_OF_STOCK" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "UPSTREAM_TIMEOUT";
+        ErrorCode: "NO_KEY" | "INVALID_KEY" | "VALIDATION" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "PRODUCT_NOT_FOUND" | "OUT_OF_STOCK" | "RATE_LIMITED" | "IDEMPOTENCY_KEY_REUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PAYLOAD_TOO_LARGE" | "BAD_REQUEST" | "REQUEST_TIMEOUT" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "SERVICE_UNAVAILABLE" | "UPSTREAM_TIMEOUT";
         /**
          * @example {
          *       "success": false,
@@ -127,6 +127,11 @@ export interface components {
             code?: "RATE_LIMITED";
             /** Format: int32 */
             retry_after_seconds: number;
+            /**
+             * @description Mock extension: which limit refused the request. key: this key made too many requests. failed_auth_address: too many wrong keys came from this client address; until the window frees, only keys that already authenticated from it are accepted.
+             * @enum {string}
+             */
+            limit_scope?: "key" | "failed_auth_address";
         };
         /**
          * @example {
@@ -296,6 +301,17 @@ export interface components {
             requested: number;
             /** Format: int32 */
             stock: number;
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "code": "PAYLOAD_TOO_LARGE",
+         *       "error": "The request body is over 16384 bytes; a purchase body is a few dozen."
+         *     }
+         */
+        PayloadTooLargeError: components["schemas"]["ErrorResponse"] & {
+            /** @enum {string} */
+            code?: "PAYLOAD_TOO_LARGE";
         };
         /**
          * @example {
@@ -585,6 +601,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OutOfStockError"];
+                };
+            };
+            /** @description Mock extension. PAYLOAD_TOO_LARGE: the body is over 16 KiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
                 };
             };
             /** @description Mock extension. IDEMPOTENCY_KEY_REUSED: the Idempotency-Key was used before with another body. */

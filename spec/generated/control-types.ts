@@ -576,6 +576,16 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /**
+             * Format: int32
+             * @description CONTROL_RATE_LIMITED: seconds to wait.
+             */
+            retry_after_seconds?: number;
+            /**
+             * @description CONTROL_RATE_LIMITED: the limit on wrong tokens per client address.
+             * @enum {string}
+             */
+            limit_scope?: "failed_auth_address";
         };
         /**
          * @example {
@@ -1546,6 +1556,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     createAccount: {
@@ -1597,6 +1618,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     createKey: {
@@ -1640,6 +1681,17 @@ export interface operations {
             /** @description ACCOUNT_NOT_FOUND or KEY_NOT_FOUND. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1697,6 +1749,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     suspendAccount: {
@@ -1746,6 +1818,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     reactivateAccount: {
@@ -1789,6 +1872,17 @@ export interface operations {
             /** @description ACCOUNT_NOT_FOUND or KEY_NOT_FOUND. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1848,6 +1942,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     putProduct: {
@@ -1895,6 +2009,26 @@ export interface operations {
             /** @description CODE_EXISTS: one of the codes is already in the store. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1963,6 +2097,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     reset: {
@@ -1995,6 +2149,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2043,6 +2208,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     getClock: {
@@ -2075,6 +2260,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2123,6 +2319,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     getSettings: {
@@ -2155,6 +2371,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2203,6 +2430,26 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     listFaults: {
@@ -2235,6 +2482,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2283,6 +2541,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     clearFaults: {
@@ -2315,6 +2584,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2364,6 +2644,17 @@ export interface operations {
             /** @description FAULT_NOT_FOUND: no such rule. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2426,6 +2717,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     clearJournal: {
@@ -2458,6 +2760,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2514,6 +2827,17 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
         };
     };
     getReport: {
@@ -2561,6 +2885,17 @@ export interface operations {
             /** @description CONTROL_UNAUTHORIZED: the control API is locked with a token and the Authorization header is missing or wrong. */
             401: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
+            /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After": string;
                     [name: string]: unknown;
                 };
                 content: {
