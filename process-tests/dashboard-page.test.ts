@@ -235,8 +235,13 @@ describe.skipIf(noBrowser)(browserSuite('dashboard with a control token, in Chro
     await accountRow(page, 'alice').waitFor();
     expect(await prompt.isHidden()).toBe(true);
 
-    // The control API's docs, in the same tab, try requests with the token the dashboard keeps.
+    // The control API's docs, in the same tab, load their (locked) document and try requests with
+    // the token the dashboard keeps.
+    const documentLoaded = page.waitForResponse((r) => r.url() === `${sandbox.baseUrl}/_mock/openapi.yaml`);
     await page.goto(`${sandbox.baseUrl}/docs/control`);
+    const documentRes = await documentLoaded;
+    expect(documentRes.status()).toBe(200);
+    expect(documentRes.request().headers().authorization).toBe('Bearer sandbox-token-1');
     const clock = page.locator('#operations-Sandbox-getClock');
     await clock.locator('.opblock-summary').click();
     const answer = page.waitForResponse((r) => r.url() === `${sandbox.baseUrl}/_mock/clock`);
@@ -244,6 +249,16 @@ describe.skipIf(noBrowser)(browserSuite('dashboard with a control token, in Chro
     const clockRes = await answer;
     expect(clockRes.status()).toBe(200);
     expect(clockRes.request().headers().authorization).toBe('Bearer sandbox-token-1');
+    expect(await page.locator('#control-locked').isHidden()).toBe(true);
+  });
+
+  locked('/docs/control in a tab without the token says the document is locked and where to unlock it', async ({ tab: { page }, sandbox }) => {
+    const documentLoaded = page.waitForResponse((r) => r.url() === `${sandbox.baseUrl}/_mock/openapi.yaml`);
+    await page.goto(`${sandbox.baseUrl}/docs/control`);
+    expect((await documentLoaded).status()).toBe(401);
+    const notice = page.locator('#control-locked');
+    await expect.poll(() => notice.textContent()).toContain('this tab has none');
+    expect(await notice.getByRole('link', { name: 'the dashboard' }).getAttribute('href')).toBe('/_mock/ui');
   });
 });
 

@@ -14,10 +14,12 @@ import { raw } from 'hono/html';
 import type { AppDeps } from '../app-env.js';
 import { HtmlPage } from '../html-page.js';
 import { sampleKey } from '../sample-key.js';
-import { CONTROL_TOKEN_STORAGE_KEY } from '../dashboard/dashboard-page.js';
+import { CONTROL_TOKEN_STORAGE_KEY, UI_PREFIX } from '../dashboard/dashboard-page.js';
 
 export const DOCS_PREFIX = '/docs';
 const ASSETS = `${DOCS_PREFIX}/assets`;
+/** The control API's document, locked with it when a control token is set. */
+const CONTROL_DOCUMENT = '/_mock/openapi.yaml';
 
 /** The two files of swagger-ui-dist that Swagger UI needs, where @hono/swagger-ui asks for them (`${baseUrl}/swagger-ui-dist/...`). */
 const assetFiles = {
@@ -46,7 +48,7 @@ export function createDocsApp(deps: AppDeps) {
     const key = sampleKey(deps.store)?.key ?? 'mk_test_alice';
     return c.html(
       <DocsPage title="AI-Market API" current="api">
-        {raw(swaggerUi('/openapi.yaml', `() => window.ui.preauthorizeApiKey('ApiKeyAuth', ${JSON.stringify(key)})`))}
+        {raw(swaggerUi('/openapi.yaml', { onComplete: `() => window.ui.preauthorizeApiKey('ApiKeyAuth', ${JSON.stringify(key)})` }))}
       </DocsPage>,
     );
   });
@@ -54,12 +56,15 @@ export function createDocsApp(deps: AppDeps) {
   docs.get('/control', (c) =>
     c.html(
       <DocsPage title="AI-Market sandbox control API" current="control">
+        <p id="control-locked" class="control-locked" role="alert" hidden></p>
+        {raw(`<script>${controlDocsScript(CONTROL_DOCUMENT)}</script>`)}
         {raw(
-          swaggerUi(
-            '/_mock/openapi.yaml',
-            // The token the dashboard keeps for this tab, when the control API is locked.
-            `() => { const t = sessionStorage.getItem(${JSON.stringify(CONTROL_TOKEN_STORAGE_KEY)}); if (t) window.ui.preauthorizeApiKey('ControlToken', t); }`,
-          ),
+          swaggerUi(CONTROL_DOCUMENT, {
+            // The document is locked with the control API: it goes out with the tab's token.
+            requestInterceptor: '(req) => window.controlDocs.withToken(req)',
+            responseInterceptor: '(res) => window.controlDocs.checkAnswer(res)',
+            onComplete: '() => window.controlDocs.authorize()',
+          }),
         )}
       </DocsPage>,
     ),
@@ -67,7 +72,14 @@ export function createDocsApp(deps: AppDeps) {
   return docs;
 }
 
-function swaggerUi(url: string, onComplete: string): string {
+/** Swagger UI's hooks, as the source of functions (the page runs them). */
+interface SwaggerHooks {
+  onComplete: string;
+  requestInterceptor?: string;
+  responseInterceptor?: string;
+}
+
+function swaggerUi(url: string, hooks: SwaggerHooks): string {
   return SwaggerUI({
     baseUrl: ASSETS,
     url,
@@ -77,8 +89,55 @@ function swaggerUi(url: string, onComplete: string): string {
     defaultModelsExpandDepth: 0,
     // No call to the public validator service: the page must work offline.
     validatorUrl: 'none',
-    onComplete,
+    ...hooks,
   });
+}
+
+/**
+ * The control docs' script: the control token the dashboard keeps for this tab (sessionStorage)
+ * goes with the request for the document and is filled in for "Try it out"; when the sandbox
+ * refuses the document (locked, and this tab has no token or a stale one), the page says so and
+ * where to unlock it, instead of Swagger UI's bare "Failed to load API definition".
+ */
+function controlDocsScript(documentUrl: string): string {
+  const storageKey = JSON.stringify(CONTROL_TOKEN_STORAGE_KEY);
+  return `
+window.controlDocs = (() => {
+  const token = () => sessionStorage.getItem(${storageKey});
+  const isDocument = (url) => new URL(url, location.href).href === new URL(${JSON.stringify(documentUrl)}, location.href).href;
+  const say = (text) => {
+    const notice = document.getElementById('control-locked');
+    const link = Object.assign(document.createElement('a'), { href: ${JSON.stringify(UI_PREFIX)}, textContent: 'the dashboard' });
+    notice.replaceChildren(text[0], link, text[1]);
+    notice.hidden = false;
+  };
+  return {
+    withToken(req) {
+      const t = token();
+      if (t && isDocument(req.url)) req.headers.Authorization = 'Bearer ' + t;
+      return req;
+    },
+    checkAnswer(res) {
+      if (!isDocument(res.url) || res.ok) return res;
+      if (res.status === 401 && !token()) {
+        say(['This sandbox locks its control API, and with it this document, with a token, and this tab has none. Unlock ',
+          ' in this tab with the token (AI_MARKET_MOCK_CONTROL_TOKEN), then reload this page: it uses the token the dashboard keeps for the tab.']);
+      } else if (res.status === 401) {
+        say(['The control token this tab keeps was refused (was the sandbox restarted with another?). Unlock ',
+          ' again in this tab, then reload this page.']);
+      } else {
+        say(['The sandbox refused this document (' + res.status + (res.body && res.body.error ? ': ' + res.body.error : '') + '). See ',
+          ', then reload this page.']);
+      }
+      return res;
+    },
+    authorize() {
+      const t = token();
+      if (t) window.ui.preauthorizeApiKey('ControlToken', t);
+    },
+  };
+})();
+`;
 }
 
 function DocsPage(props: { title: string; current: 'api' | 'control'; children: Child }) {
@@ -103,4 +162,6 @@ body { margin: 0; }
 .sandbox-nav .brand { font-weight: 700; margin-right: .6rem; }
 .sandbox-nav a { color: #9ecbff; }
 .sandbox-nav strong { color: #fff; }
+.control-locked { margin: 1rem; padding: .8rem 1rem; border: 1px solid #d9a400; border-radius: 4px; background: #fff8e1;
+  font: 15px/1.5 system-ui, sans-serif; }
 `;
