@@ -76,6 +76,18 @@ describe('what an entry holds', () => {
     expect(JSON.stringify(t.store.db.prepare('SELECT * FROM journal').all())).not.toMatch(/mk_test_alice|mk_short/);
   });
 
+  it('a body over the limit (413) and the failed-authentication 429 with its limit_scope', async () => {
+    const big = JSON.stringify({ product_id: '002', quantity: 1, note: 'x'.repeat(20_000) });
+    await t.call('POST', '/api/v1/purchase', { body: big, headers: { 'Content-Length': String(big.length) } });
+    for (let i = 0; i < 20; i++) await t.call('GET', '/api/v1/balance', { key: `mk_guess_${i}` });
+    await t.call('GET', '/api/v1/balance', { key: 'mk_test_bob' }); // a right key new to this address
+    const [locked] = await journal();
+    const [tooLarge] = await journal('?order=oldest');
+    expect(tooLarge).toMatchObject({ operation: 'purchase', account_id: 'alice', status: 413, error_code: 'PAYLOAD_TOO_LARGE', request_body: null });
+    expect(locked).toMatchObject({ operation: 'getBalance', key_prefix: 'mk_test_bo', status: 429, error_code: 'RATE_LIMITED' });
+    expect(JSON.parse(locked!.response_body)).toMatchObject({ limit_scope: 'failed_auth_address', retry_after_seconds: 60 });
+  });
+
   it('a fault: which one, and the 5xx code it answered with', async () => {
     await t.control('POST', '/faults', { kind: 'error_response', status: 503, times: 1 });
     await t.call('GET', '/api/v1/balance');

@@ -45,6 +45,16 @@ describe('repeated-after-client-error', () => {
     expect(found(j, 'repeated-after-client-error')[0]!.happened).toMatch(/got 400 VALIDATION and was repeated once.*GET \/api\/v1\/nothing got 404 NOT_FOUND and was repeated once/);
   });
 
+  it('covers 413: a body over the limit sent again is refused again (the journal keeps no such body)', () => {
+    const j = journalScript();
+    const first = j.purchase(null, { errorCode: 'PAYLOAD_TOO_LARGE' });
+    j.purchase(null, { status: 0, fault: 'reset_before' });
+    const again = j.purchase(null, { errorCode: 'PAYLOAD_TOO_LARGE' });
+    const [f] = found(j, 'repeated-after-client-error');
+    expect(f).toMatchObject({ severity: 'warning', accountId: 'alice', entryIds: [first, again] });
+    expect(f!.happened).toMatch(/got 413 PAYLOAD_TOO_LARGE and was repeated once/);
+  });
+
   it('does not fire when the repeat succeeded (a top-up between), the body changed, after re-fetching /products, or for 409', () => {
     const j = journalScript();
     j.purchase(windows, { idempotencyKey: 'w-1', errorCode: 'INSUFFICIENT_BALANCE' });

@@ -2,7 +2,7 @@
  * The rules about answers no retry can fix.
  *
  * - repeated-after-client-error: a request (account or key, method, path, body) answered 400,
- *   402 or 404 and then sent again and answered the same status and code, with no other answer
+ *   402, 404 or 413 and then sent again and answered the same status and code, with no other answer
  *   to that request between (no answer, a 5xx or a 429 do not count: they say nothing): a run. A different answer ends the run (for a 402, a top-up the
  *   journal cannot see makes the repeat succeed, which is no finding). For a 404
  *   PRODUCT_NOT_FOUND, a GET /products by the same account in between also ends it: the client
@@ -15,7 +15,9 @@ import type { JournalEntry } from '../journal/journal-entry.js';
 import { answerLabel, finding, groupBy, isUnknownOutcome, keyLabel, keyOf, plural, requestIdentity, times, requestLabel } from './entry-facts.js';
 import type { Finding } from './report-types.js';
 
-const FINAL_STATUSES = new Set([400, 402, 404]);
+// 413: the body is over the limit, and the same body will be again (the journal keeps no body that
+// large, so every 413 from one sender to one path is the same request).
+const FINAL_STATUSES = new Set([400, 402, 404, 413]);
 
 interface Run {
   first: JournalEntry;

@@ -60,8 +60,8 @@ export const rules = {
     severity: 'warning',
     title: 'Request repeated unchanged after an error no retry can fix',
     means:
-      'The same request (operation and body) was sent again after a 400, 402 or 404 and got the same error, with no success between: repeating it cannot help and spends the rate limit.',
-    fix: 'Treat 400 VALIDATION, 402 INSUFFICIENT_BALANCE and 404 PRODUCT_NOT_FOUND as final for that request: fix the body, top up the wallet, or re-fetch /products first.',
+      'The same request (operation and body) was sent again after a 400, 402, 404 or 413 and got the same error, with no success between: repeating it cannot help and spends the rate limit.',
+    fix: 'Treat 400 VALIDATION, 402 INSUFFICIENT_BALANCE, 404 PRODUCT_NOT_FOUND and 413 PAYLOAD_TOO_LARGE as final for that request: fix the body, top up the wallet, or re-fetch /products first.',
   },
   'requests-after-auth-failure': {
     severity: 'warning',

@@ -23,6 +23,7 @@ const ERROR_STATUS: Record<string, number> = {
   FORBIDDEN: 403,
   PRODUCT_NOT_FOUND: 404,
   OUT_OF_STOCK: 409,
+  PAYLOAD_TOO_LARGE: 413,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
 };
@@ -75,9 +76,9 @@ export function journalScript(start = SCRIPT_START) {
     },
     balance: (fields: EntryFields = {}) => add('getBalance', fields),
     products: (fields: EntryFields = {}) => add('listProducts', fields),
-    /** A purchase; a 200 gets a new order id unless one is given. */
-    purchase(body: { product_id: string; quantity: unknown } | string, fields: EntryFields = {}) {
-      const requestBody = typeof body === 'string' ? body : JSON.stringify(body);
+    /** A purchase; a 200 gets a new order id unless one is given. A null body: none kept (one over 16 KiB). */
+    purchase(body: { product_id: string; quantity: unknown } | string | null, fields: EntryFields = {}) {
+      const requestBody = body === null || typeof body === 'string' ? body : JSON.stringify(body);
       const succeeded = (fields.status ?? (fields.errorCode ? 400 : 200)) === 200 || fields.fault?.startsWith('after_commit_');
       const orderId = fields.orderId !== undefined ? fields.orderId : succeeded && !fields.replayed ? `ord_${++orders}` : null;
       return add('purchase', { requestBody, orderId, ...fields });
