@@ -48,6 +48,8 @@ async function servers(count: number, db: string): Promise<string[]> {
     body: JSON.stringify({ rate_limit: MODEL_RATE_LIMIT, rate_window_seconds: MODEL_RATE_WINDOW_SECONDS, idempotency_reuse: 'reject' }),
   });
   expect(settings.status).toBe(200);
+  // The model has no fault rules: none may be in force (the fixture of every run adds none either).
+  expect((await fetch(`${bases[0]}/_mock/faults`, { method: 'DELETE' })).status).toBe(200);
   return bases;
 }
 

@@ -34,8 +34,11 @@ export function modelStart(run: string): ModelStart {
   };
 }
 
+// No fault rules: the model knows none, and a reset brings back only the fixture's (none) and the
+// configuration's (spawnSandbox passes none). The journal records every request; the model ignores it.
 const fixtureOf = (start: ModelStart) => ({
   description: 'model-based test',
+  faults: [],
   accounts: start.accounts.map((a) => ({ id: a.id, balance: fromMicros(a.balance), status: a.status, keys: [{ key: a.key, revoked: false }] })),
   products: start.products.map((p) => ({ id: p.id, name: p.name, price: fromMicros(p.price), stock: p.stock })),
 });
