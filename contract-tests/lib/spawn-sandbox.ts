@@ -83,7 +83,9 @@ export async function spawnSandbox(options: SandboxOptions = {}): Promise<Spawne
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the process has ended AND its output is all read (the last lines, such as
+  // the shutdown's, can arrive after 'exit').
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const running = () => child.exitCode === null && child.signalCode === null;
 
   const kill = () => {
