@@ -175,7 +175,7 @@ export const createFaultRoute = createRoute({
     'From now on, matching requests of the public API get the fault: a delay, a 5xx answer, a closed or reset connection, a hang, ' +
     'or, for purchases, the purchase committed and then the answer lost. Rules are tried in id order; the first that fires applies.',
   request: { body: body(FaultRuleInput) },
-  responses: { 201: json(FaultRuleView, 'The rule as stored, with its seed and counters.'), ...errors },
+  responses: { 201: json(FaultRuleView, 'The rule as stored, with its seed and counters.'), ...tooLarge, ...errors },
 });
 
 export const listFaultsRoute = createRoute({

@@ -2541,6 +2541,15 @@ export interface operations {
                     "application/json": components["schemas"]["ControlError"];
                 };
             };
+            /** @description PAYLOAD_TOO_LARGE: the body is over 8 MiB; sent with Connection: close when the body was not read. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlError"];
+                };
+            };
             /** @description CONTROL_RATE_LIMITED: too many wrong tokens from this client address; until the window frees (retry_after_seconds, Retry-After), only a token that already worked from this address is accepted. */
             429: {
                 headers: {
