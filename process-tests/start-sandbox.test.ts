@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openRaw, rawExchange } from '../contract-tests/lib/raw-http.js';
 import { ConfigError, ControlApiError, FixtureError, startSandbox } from '../server/index.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -66,6 +67,20 @@ describe('startSandbox', () => {
     await expect(startSandbox({ fixture: { accounts: [{ id: 'x', balance: -1 }], products: [] } })).rejects.toThrow(FixtureError);
     await expect(startSandbox({ fixture: { accounts: [{ id: 'x', balance: -1 }], products: [] } })).rejects.toThrow(/accounts\.0\.balance/);
     await expect(startSandbox({ fixture: join(dir, 'missing.json') })).rejects.toThrow(/cannot read fixture file/);
+  });
+
+  it('has the HTTP layer of serve: JSON for what the parser refuses, its timeouts as configured', async () => {
+    const sandbox = await startSandbox({ headersTimeoutMs: 300, requestTimeoutMs: 600 });
+    try {
+      const garbage = await rawExchange(sandbox.baseUrl, 'HELLO WORLD\r\n\r\n');
+      expect(garbage.answers.map((a) => [a.status, a.json?.code, a.headers.connection])).toEqual([[400, 'BAD_REQUEST', 'close']]);
+      const stalled = await openRaw(sandbox.baseUrl);
+      await stalled.write('GET /health HTTP/1.1\r\nHost: x\r\nX-Never-Ends: ');
+      expect((await stalled.closed()).answers.map((a) => [a.status, a.json?.code])).toEqual([[408, 'REQUEST_TIMEOUT']]);
+    } finally {
+      await sandbox.stop();
+    }
+    await expect(startSandbox({ maxConnections: 0 })).rejects.toThrow(/options\.maxConnections/);
   });
 
   it('reports control API refusals as ControlApiError with status, code and details', async () => {

@@ -1,6 +1,6 @@
 /**
  * The sandbox inside a test file: `startSandbox()` starts the same server `serve` starts
- * (server/start-server.ts), in the calling process, on a free port of 127.0.0.1, on an
+ * (server/start-server.ts, HTTP-layer defences included), in the calling process, on a free port of 127.0.0.1, on an
  * in-memory database unless told otherwise, and hands back its URLs and a typed control client.
  */
 import { VERSION } from '../../cli/package-info.js';
@@ -9,7 +9,23 @@ import { DEFAULT_FIXTURE_PATH, parseFixture, readFixtureFile } from '../fixture-
 import { startServer } from '../start-server.js';
 import { createControlClient, type ControlClient, type FixtureInput } from './control-client.js';
 
-export interface SandboxOptions extends Pick<ConfigValues, 'db' | 'host' | 'port' | 'rateLimit' | 'rateWindow' | 'controlToken' | 'idempotencyReuse' | 'journalLimit' | 'faults'> {
+export interface SandboxOptions
+  extends Pick<
+    ConfigValues,
+    | 'db'
+    | 'host'
+    | 'port'
+    | 'rateLimit'
+    | 'rateWindow'
+    | 'controlToken'
+    | 'idempotencyReuse'
+    | 'journalLimit'
+    | 'faults'
+    | 'headersTimeoutMs'
+    | 'requestTimeoutMs'
+    | 'keepAliveTimeoutMs'
+    | 'maxConnections'
+  > {
   /**
    * The fixture to seed (an empty database) and to reset to: an object in the format of
    * fixtures/default.json, or the path of such a file. Default: the sandbox's default fixture.
