@@ -75,4 +75,14 @@ export const migrations: readonly string[] = [
     fixture TEXT NOT NULL
   );
   `,
+  // 3: stock and sold kept on the product, changed in the same transaction as its codes (a purchase,
+  // a restock, a product put, a fixture load), so a purchase and GET /products read one row instead of
+  // counting codes. Backfilled once here from the codes.
+  `
+  ALTER TABLE products ADD COLUMN stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0);
+  ALTER TABLE products ADD COLUMN sold INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0);
+  UPDATE products SET
+    stock = (SELECT COUNT(*) FROM codes c WHERE c.product_id = products.id AND c.order_id IS NULL),
+    sold = (SELECT COUNT(*) FROM codes c WHERE c.product_id = products.id AND c.order_id IS NOT NULL);
+  `,
 ];

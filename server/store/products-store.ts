@@ -1,4 +1,8 @@
-/** Products and their codes. Stock is never stored: it is the number of unsold codes. */
+/**
+ * Products and their codes. A product's `stock` (its unsold codes) and `sold` are
+ * columns kept in step with its codes by every write here and by the purchase, in
+ * the same transaction, so reading them never counts codes.
+ */
 import type { Db } from '../db/open-database.js';
 
 export interface ProductRow {
@@ -17,20 +21,18 @@ export class DuplicateCodeError extends Error {
 }
 
 export function createProductsStore(db: Db) {
-  const select = `SELECT p.id, p.name, p.price_micros,
-      (SELECT COUNT(*) FROM codes c WHERE c.product_id = p.id AND c.order_id IS NULL) AS stock,
-      (SELECT COUNT(*) FROM codes c WHERE c.product_id = p.id AND c.order_id IS NOT NULL) AS sold
-    FROM products p`;
-  const all = db.prepare<[], ProductRow>(`${select} ORDER BY p.id`);
-  const one = db.prepare<[string], ProductRow>(`${select} WHERE p.id = ?`);
+  const all = db.prepare<[], ProductRow>('SELECT id, name, price_micros, stock, sold FROM products ORDER BY id');
+  const one = db.prepare<[string], ProductRow>('SELECT id, name, price_micros, stock, sold FROM products WHERE id = ?');
   const upsert = db.prepare(
     'INSERT INTO products (id, name, price_micros) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, price_micros = excluded.price_micros',
   );
   const dropUnsold = db.prepare('DELETE FROM codes WHERE product_id = ? AND order_id IS NULL');
   const insertCode = db.prepare('INSERT INTO codes (product_id, code) VALUES (?, ?)');
   const codeExists = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM codes WHERE code = ?');
+  const setStock = db.prepare('UPDATE products SET stock = ? WHERE id = ?');
+  const addStock = db.prepare('UPDATE products SET stock = stock + ? WHERE id = ?');
 
-  const addCodes = (productId: string, codes: readonly string[]) => {
+  const insertCodes = (productId: string, codes: readonly string[]) => {
     for (const code of codes) {
       if (codeExists.get(code)) throw new DuplicateCodeError(code);
       insertCode.run(productId, code);
@@ -45,11 +47,15 @@ export function createProductsStore(db: Db) {
       upsert.run(product.id, product.name, product.priceMicros);
       if (product.codes) {
         dropUnsold.run(product.id);
-        addCodes(product.id, product.codes);
+        insertCodes(product.id, product.codes);
+        setStock.run(product.codes.length, product.id);
       }
     },
     /** Adds unsold codes. Call inside a transaction: a duplicate code throws and must undo the rest. */
-    addCodes,
+    addCodes(productId: string, codes: readonly string[]) {
+      insertCodes(productId, codes);
+      addStock.run(codes.length, productId);
+    },
   };
 }
 
