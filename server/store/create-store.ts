@@ -39,7 +39,7 @@ export function createStore(db: Db) {
 
   /** Replaces all sandbox state (not the settings, not the stored fixture) with the fixture's. Call inside a transaction. */
   const replaceState = (fixture: Fixture, now: number) => {
-    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
+    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_subjects; DELETE FROM rate_slots; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
     for (const account of fixture.accounts) {
       accounts.insertAccount({ id: account.id, status: account.status, balanceMicros: toMicros(account.balance)!, now });
