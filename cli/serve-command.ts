@@ -51,6 +51,7 @@ export async function runServe(argv: readonly string[], env: NodeJS.ProcessEnv =
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
+      store.turn.flush();
       db.close();
       console.log('Stopped cleanly.');
       process.exit(0);

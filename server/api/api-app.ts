@@ -3,6 +3,9 @@
  * that fails answers. One named middleware or step per stage, each doing one job.
  *
  *    stage            answers                                        where
+ *    0. transaction   (none: stages 2-4 and the reads of the turn's  turnTransaction
+ *                     requests share one, answers leave after it
+ *                     commits; server/store/turn-transaction.ts)
  *    1. routes        404 NOT_FOUND, 405 METHOD_NOT_ALLOWED          knownRoutes, app-wide (create-app.ts)
  *    2. key           401 NO_KEY / INVALID_KEY, 429 after too many   apiKey
  *                     failed tries from one address
@@ -10,8 +13,8 @@
  *    4. rate limit    429 RATE_LIMITED                               rateLimit
  *    5. body          400 VALIDATION (JSON, 16 KiB, PurchaseRequest) jsonBody            POST /purchase only
  *    6. idempotency   400 VALIDATION (malformed Idempotency-Key)     idempotencyKey      POST /purchase only
- *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
- *    top to bottom in purchaseSteps (server/store/purchases-store.ts):
+ *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction of its own,
+ *    top to bottom in purchaseSteps (server/store/purchases-store.ts); a replay is read in stage 0's:
  *    7. idempotent replay, or 422 IDEMPOTENCY_KEY_REUSED
  *    8. product       404 PRODUCT_NOT_FOUND
  *    9. stock         409 OUT_OF_STOCK
@@ -28,6 +31,7 @@ import { idempotencyKey } from '../middleware/idempotency-key.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { refuseSuspended } from '../middleware/refuse-suspended.js';
+import { turnTransaction } from '../middleware/turn-transaction.js';
 import { balanceHandler } from './balance-handler.js';
 import { productsHandler } from './products-handler.js';
 import { purchaseHandler } from './purchase-handler.js';
@@ -46,6 +50,7 @@ export function createApiApp(deps: AppDeps) {
       if (!result.success) throw errors.validation(zodDetails(result.error));
     },
   });
+  api.use('*', turnTransaction(deps)); // 0.
   // 1. routes: knownRoutes has answered 404/405 before this app is reached.
   api.use('*', apiKey(deps)); // 2.
   api.use('*', refuseSuspended()); // 3.

@@ -115,4 +115,8 @@ export const migrations: readonly string[] = [
       FROM rate_events GROUP BY subject);
   DROP TABLE rate_events;
   `,
+  // 5: expired idempotency records are forgotten through an index, not by reading every record.
+  `
+  CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+  `,
 ];

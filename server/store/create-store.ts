@@ -6,11 +6,13 @@ import { toMicros } from '../../spec/money.js';
 import { Fixture } from '../../spec/control-schemas.js';
 import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
+import { createChangeWatch } from './change-watch.js';
 import { createProductsStore } from './products-store.js';
 import { createPurchasesStore } from './purchases-store.js';
 import { newCode } from './random-ids.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 import { createSettingsStore } from './settings-store.js';
+import { createTurnTransaction } from './turn-transaction.js';
 
 /** Codes for a product: the fixture's own, or `stock` new random ones. */
 export const codesFor = (productId: string, spec: { stock?: number; codes?: readonly string[] }) =>
@@ -20,11 +22,13 @@ export const codesFor = (productId: string, spec: { stock?: number; codes?: read
  * @example const store = createStore(openDatabase(':memory:')); store.loadFixture(fixture, clock.now());
  */
 export function createStore(db: Db) {
-  const accounts = createAccountsStore(db);
+  const changes = createChangeWatch(db);
+  const turn = createTurnTransaction(db, changes.look);
+  const accounts = createAccountsStore(db, changes, turn);
   const products = createProductsStore(db);
-  const purchases = createPurchasesStore(db);
-  const rateLimits = createRateLimitStore(db);
-  const settings = createSettingsStore(db);
+  const purchases = createPurchasesStore(db, turn);
+  const rateLimits = createRateLimitStore(db, turn);
+  const settings = createSettingsStore(db, changes, turn);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
   const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
   const writeFixture = db.prepare(
@@ -77,19 +81,35 @@ export function createStore(db: Db) {
     return empty;
   });
 
+  /**
+   * Runs a write of several steps as a transaction of its own, after the turn's; afterwards,
+   * committed or rolled back, nothing read meanwhile stays cached.
+   */
+  const writing = <T>(write: () => T): T => {
+    turn.flush();
+    try {
+      return write();
+    } finally {
+      changes.wrote();
+    }
+  };
   return {
     db,
+    /** Say when per-process caches may be stale: looked at when the turn's transaction begins, and per control request. */
+    changes,
+    /** The transaction the API requests of one event-loop turn share (turn-transaction.ts). */
+    turn,
     accounts,
     products,
     purchases,
     rateLimits,
     settings,
-    loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
-    resetToFixture: (now: number) => resetToFixture.immediate(now),
-    seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),
+    loadFixture: (fixture: Fixture, now: number) => writing(() => loadFixture.immediate(fixture, now)),
+    resetToFixture: (now: number) => writing(() => resetToFixture.immediate(now)),
+    seedFixture: (fixture: Fixture, now: number) => writing(() => seedFixture.immediate(fixture, now)),
     currentFixture,
     /** Runs fn in one IMMEDIATE transaction (control API writes with several steps). */
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    transaction: <T>(fn: () => T): T => writing(() => db.transaction(fn).immediate()),
   };
 }
 

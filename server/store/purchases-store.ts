@@ -5,19 +5,23 @@
  * this process or in another process on the same file) can never both see the
  * same stock, balance or missing idempotency record: no double charge, no
  * oversell, no code twice. The store says what happened; the handler renders HTTP.
+ *
+ * The transaction is its own, never the API's shared turn transaction
+ * (turn-transaction.ts), which it commits first. Only a replay can be answered from
+ * the turn's transaction (`storedAnswer`): step 7 read alone, under the same write
+ * lock; a stored answer never changes, so nothing needs to be written or held for it.
  */
 import type { Db } from '../db/open-database.js';
 import { newOrderId } from './random-ids.js';
+import type { TurnTransaction } from './turn-transaction.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Gives the product's oldest unsold codes to an order. Through the partial index codes_unsold:
- * a search, not a scan, however many codes the product has sold or holds (a test checks the plan).
+ * The product's oldest unsold codes. Through the partial index codes_unsold: a search, not
+ * a scan, however many codes the product has sold or holds (a test checks the plan).
  */
-export const TAKE_CODES_SQL = `UPDATE codes SET order_id = ? WHERE seq IN (
-  SELECT seq FROM codes WHERE product_id = ? AND order_id IS NULL ORDER BY seq LIMIT ?
-) RETURNING code, seq`;
+export const OLDEST_UNSOLD_SQL = 'SELECT seq FROM codes WHERE product_id = ? AND order_id IS NULL ORDER BY seq LIMIT ?';
 
 export interface PurchaseInput {
   accountId: string;
@@ -59,7 +63,7 @@ export interface OrderRow {
   created_at: number;
 }
 
-export function createPurchasesStore(db: Db) {
+export function createPurchasesStore(db: Db, turn?: TurnTransaction) {
   const record = db.prepare<[string, string], { fingerprint: string; status: number; body: string; created_at: number }>(
     'SELECT fingerprint, status, body, created_at FROM idempotency_records WHERE account_id = ? AND idempotency_key = ?',
   );
@@ -74,24 +78,32 @@ export function createPurchasesStore(db: Db) {
   const insertOrder = db.prepare(
     'INSERT INTO orders (id, account_id, product_id, quantity, total_micros, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const takeCodes = db.prepare<[string, string, number], { code: string }>(TAKE_CODES_SQL);
+  const oldestUnsold = db.prepare<[string, number], number>(OLDEST_UNSOLD_SQL).pluck();
+  // One UPDATE per code (at most 10) measured twice as fast as one UPDATE ... WHERE seq IN (subquery).
+  const giveCode = db.prepare<[string, number], string>('UPDATE codes SET order_id = ? WHERE seq = ? AND order_id IS NULL RETURNING code').pluck();
   const orders = db.prepare<[], OrderRow>('SELECT * FROM orders ORDER BY created_at, id');
   const codesOf = db.prepare<[string], { code: string }>('SELECT code FROM codes WHERE order_id = ? ORDER BY seq');
+
+  const fingerprintOf = (input: PurchaseInput) => JSON.stringify([input.productId, input.quantity]);
+
+  /** Step 7 read: the stored answer to replay, or the refusal of another body; undefined when none is stored for the key. */
+  const storedAnswer = <Answer extends string>(input: PurchaseInput & { idempotencyKey: string }): PurchaseResult<Answer> | undefined => {
+    const stored = record.get(input.accountId, input.idempotencyKey);
+    if (!stored || stored.created_at <= input.now - IDEMPOTENCY_TTL_MS) return undefined;
+    if (stored.fingerprint !== fingerprintOf(input) && input.reuse === 'reject') {
+      return { refused: 'idempotency_key_reused', idempotencyKey: input.idempotencyKey };
+    }
+    // Stored by step 11 from render's own output (render is the one purchase answer).
+    return { replayed: stored.body as Answer };
+  };
 
   /** Steps 7-11, in order; the first that refuses answers. Runs inside the transaction only. */
   const purchaseSteps = <Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> => {
     // 7. Idempotent replay: the answer stored for this key goes out again; another body with it is refused.
-    const fingerprint = JSON.stringify([input.productId, input.quantity]);
     if (input.idempotencyKey !== undefined) {
       forgetExpired.run(input.now - IDEMPOTENCY_TTL_MS);
-      const stored = record.get(input.accountId, input.idempotencyKey);
-      if (stored) {
-        if (stored.fingerprint !== fingerprint && input.reuse === 'reject') {
-          return { refused: 'idempotency_key_reused', idempotencyKey: input.idempotencyKey };
-        }
-        // Stored by step 11 from render's own output (render is the one purchase answer).
-        return { replayed: stored.body as Answer };
-      }
+      const early = storedAnswer<Answer>({ ...input, idempotencyKey: input.idempotencyKey });
+      if (early) return early;
     }
     // 8. Product.
     const found = product.get(input.productId);
@@ -107,7 +119,7 @@ export function createPurchasesStore(db: Db) {
     // The WHERE guard makes the debit refuse to go below zero even if a check above were ever wrong.
     if (debit.run(total, input.accountId, total).changes !== 1) throw new Error('debit refused: balance changed inside a write transaction');
     insertOrder.run(orderId, input.accountId, input.productId, input.quantity, total, input.idempotencyKey ?? null, input.now);
-    const codes = takeCodes.all(orderId, input.productId, input.quantity).map((row) => row.code);
+    const codes = oldestUnsold.all(input.productId, input.quantity).flatMap((seq) => giveCode.all(orderId, seq));
     // Like the debit's, the guards make a wrong stock column fail the purchase rather than sell what is not there.
     if (codes.length !== input.quantity || takeStock.run(input.quantity, input.quantity, input.productId, input.quantity).changes !== 1) {
       throw new Error('stock column and unsold codes disagree inside a write transaction');
@@ -115,18 +127,32 @@ export function createPurchasesStore(db: Db) {
     const order: CompletedOrder = { orderId, codes, balanceRemainingMicros: balance - total };
     const answer = render(order);
     if (input.idempotencyKey !== undefined) {
-      remember.run(input.accountId, input.idempotencyKey, fingerprint, 200, answer, input.now);
+      remember.run(input.accountId, input.idempotencyKey, fingerprintOf(input), 200, answer, input.now);
     }
     return { created: order, answer };
   };
 
+  const inOneTransaction = db.transaction(purchaseSteps);
+
   return {
     /**
-     * One purchase, atomically; a thrown error rolls everything back. `render` turns the
-     * new order into the answer's bytes inside the transaction, so a replay sends exactly them.
+     * Step 7 alone, read in the turn's transaction: the stored answer to replay, or the refusal
+     * of another body with the key; undefined when the purchase must run (`purchase`).
      */
-    purchase: <Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> =>
-      db.transaction(() => purchaseSteps(input, render)).immediate(),
+    storedAnswer<Answer extends string>(input: PurchaseInput): PurchaseResult<Answer> | undefined {
+      if (input.idempotencyKey === undefined) return undefined;
+      turn?.enter();
+      return storedAnswer<Answer>({ ...input, idempotencyKey: input.idempotencyKey });
+    },
+    /**
+     * One purchase, atomically, in a transaction of its own (the turn's, if open, is committed
+     * first); a thrown error rolls everything back. `render` turns the new order into the
+     * answer's bytes inside the transaction, so a replay sends exactly them.
+     */
+    purchase<Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> {
+      turn?.flush();
+      return inOneTransaction.immediate(input, render) as PurchaseResult<Answer>;
+    },
     listOrders: () => orders.all().map((order) => ({ ...order, codes: codesOf.all(order.id).map((row) => row.code) })),
   };
 }

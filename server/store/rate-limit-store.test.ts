@@ -154,7 +154,7 @@ describe('the rate limiter on one file from two connections', () => {
 
   it('shares one limit: each connection sees the other one’s requests', () => {
     dir = mkdtempSync(join(tmpdir(), 'rate-limit-'));
-    const [one, two] = [openDatabase(join(dir, 'db.sqlite')), openDatabase(join(dir, 'db.sqlite'))].map(createRateLimitStore);
+    const [one, two] = [openDatabase(join(dir, 'db.sqlite')), openDatabase(join(dir, 'db.sqlite'))].map((db) => createRateLimitStore(db));
     const answers = Array.from({ length: 30 }, (_, i) => (i % 2 ? one! : two!).hit('key:a', rule(10), T0 + i));
     expect(answers.filter((a) => a.allowed)).toHaveLength(10);
     expect(answers.slice(10)).toEqual(Array.from({ length: 20 }, () => refused(60)));

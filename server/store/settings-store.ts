@@ -5,6 +5,8 @@
  */
 import type { OffsetStorage } from '../clock.js';
 import type { Db } from '../db/open-database.js';
+import { cachedRead, type ChangeWatch } from './change-watch.js';
+import type { TurnTransaction } from './turn-transaction.js';
 
 export interface Settings {
   idempotency_reuse: 'reject' | 'replay';
@@ -12,30 +14,47 @@ export interface Settings {
   rate_window_seconds: number;
 }
 
-export function createSettingsStore(db: Db) {
-  const read = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
+/** Every request reads the settings and the clock: kept in memory until the database changes (change-watch.ts). */
+export function createSettingsStore(db: Db, changes: ChangeWatch, turn?: TurnTransaction) {
+  const readAll = db.prepare<[], { name: string; value: string }>('SELECT name, value FROM settings');
   const write = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
-  const get = <T>(name: string, fallback: T): T => {
-    const row = read.get(name);
-    return row ? (JSON.parse(row.value) as T) : fallback;
+  const stored = cachedRead(changes, () => {
+    const values = new Map(readAll.all().map((row) => [row.name, JSON.parse(row.value) as unknown]));
+    const get = <T>(name: string, fallback: T): T => (values.has(name) ? (values.get(name) as T) : fallback);
+    const settings: Readonly<Settings> = Object.freeze({
+      idempotency_reuse: get('idempotency_reuse', 'reject'),
+      rate_limit: get('rate_limit', 20),
+      rate_window_seconds: get('rate_window_seconds', 60),
+    });
+    return { settings, offsetMs: get('clock_offset_ms', 0) };
+  });
+  const set = (name: string, value: unknown) => {
+    write.run(name, JSON.stringify(value));
+    changes.wrote();
   };
-  const set = (name: string, value: unknown) => write.run(name, JSON.stringify(value));
+  const changeSettings = db.transaction((patch: Partial<Settings>) => {
+    for (const [name, value] of Object.entries(patch)) if (value !== undefined) set(name, value);
+  });
 
   const clockOffset: OffsetStorage = {
-    readOffsetMs: () => get('clock_offset_ms', 0),
-    writeOffsetMs: (ms) => set('clock_offset_ms', ms),
+    readOffsetMs: () => stored.get().offsetMs,
+    writeOffsetMs: (ms) => {
+      turn?.flush();
+      set('clock_offset_ms', ms);
+    },
   };
 
   return {
     clockOffset,
-    getSettings: (): Settings => ({
-      idempotency_reuse: get('idempotency_reuse', 'reject'),
-      rate_limit: get('rate_limit', 20),
-      rate_window_seconds: get('rate_window_seconds', 60),
-    }),
-    changeSettings: db.transaction((patch: Partial<Settings>) => {
-      for (const [name, value] of Object.entries(patch)) if (value !== undefined) set(name, value);
-    }),
+    getSettings: (): Readonly<Settings> => stored.get().settings,
+    changeSettings: (patch: Partial<Settings>) => {
+      turn?.flush();
+      try {
+        changeSettings(patch);
+      } finally {
+        changes.wrote(); // also after a rollback: nothing read inside may stay cached
+      }
+    },
   };
 }
 

@@ -1,0 +1,16 @@
+/**
+ * Stage 0 of the API: the request's synchronous checks (key, suspension, rate
+ * limit, reads) join the transaction the requests of this event-loop turn share,
+ * and its answer leaves once that transaction has committed: a group commit, one
+ * transaction per turn instead of several per request (server/store/turn-transaction.ts).
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { AppDeps } from '../app-env.js';
+
+/** @example api.use('*', turnTransaction(deps)) — before every other stage. */
+export const turnTransaction = ({ store }: Pick<AppDeps, 'store'>): MiddlewareHandler =>
+  async function turnTransaction(_c, next) {
+    store.turn.enter();
+    await next();
+    await store.turn.committed();
+  };

@@ -1,0 +1,67 @@
+/**
+ * Group commit: the API requests handled in one turn of the event loop share one
+ * `BEGIN IMMEDIATE` transaction for their synchronous checks (key, rate limit,
+ * reads), committed once at the end of the turn. In WAL mode each transaction of
+ * its own costs file locks and a WAL append, more than the checks themselves; one
+ * per turn instead of several per request is most of the API's speed.
+ *
+ * Nothing is weakened by it:
+ * - it holds the database's write lock from its first statement to its commit, so
+ *   another process cannot decide anything in between: limits stay exact;
+ * - answers wait for the commit (`committed()`), so nothing is acknowledged before
+ *   it is durable, as with a transaction per request;
+ * - each step inside runs in a savepoint (better-sqlite3 nests `db.transaction`
+ *   that way), so a failing step undoes only itself;
+ * - writes of state (a purchase, the control API) never join it: they `flush()` it
+ *   first and run in a transaction of their own, committed before they answer.
+ *
+ * Caches are looked at (change-watch.ts) when it begins: while it is open, no
+ * other connection can commit.
+ */
+import type { Db } from '../db/open-database.js';
+
+export interface TurnTransaction {
+  /** Joins this turn's transaction, beginning it (BEGIN IMMEDIATE) if none is open. */
+  enter(): void;
+  /** Resolves once the transaction open now (if any) has committed; rejects if its commit failed. */
+  committed(): Promise<void>;
+  /** Commits the open transaction now, so that a write of its own can follow. */
+  flush(): void;
+}
+
+/** @example const turn = createTurnTransaction(db, () => changes.look()); turn.enter(); ...; await turn.committed(); */
+export function createTurnTransaction(db: Db, onBegin: () => void): TurnTransaction {
+  const begin = db.prepare('BEGIN IMMEDIATE');
+  const commit = db.prepare('COMMIT');
+  const rollback = db.prepare('ROLLBACK');
+  let open = false;
+  let waiting: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  const flush = () => {
+    if (!open) return;
+    open = false;
+    const answers = waiting;
+    waiting = [];
+    try {
+      commit.run();
+    } catch (error) {
+      if (db.inTransaction) rollback.run();
+      for (const answer of answers) answer.reject(error);
+      return;
+    }
+    for (const answer of answers) answer.resolve();
+  };
+
+  return {
+    enter() {
+      if (open) return;
+      begin.run();
+      open = true;
+      // After this turn's I/O callbacks, before the next poll: every request of the turn has joined.
+      setImmediate(flush);
+      onBegin();
+    },
+    committed: () => (open ? new Promise<void>((resolve, reject) => waiting.push({ resolve, reject })) : Promise.resolve()),
+    flush,
+  };
+}
