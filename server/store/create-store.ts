@@ -25,8 +25,8 @@ export function createStore(db: Db) {
   const changes = createChangeWatch(db);
   const turn = createTurnTransaction(db, changes.look);
   const accounts = createAccountsStore(db, changes, turn);
-  const products = createProductsStore(db);
-  const purchases = createPurchasesStore(db, turn);
+  const products = createProductsStore(db, changes);
+  const purchases = createPurchasesStore(db, turn, products.stockMoved);
   const rateLimits = createRateLimitStore(db, turn);
   const settings = createSettingsStore(db, changes, turn);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');

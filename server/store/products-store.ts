@@ -4,6 +4,7 @@
  * the same transaction, so reading them never counts codes.
  */
 import type { Db } from '../db/open-database.js';
+import type { ChangeWatch } from './change-watch.js';
 
 export interface ProductRow {
   id: string;
@@ -20,7 +21,9 @@ export class DuplicateCodeError extends Error {
   }
 }
 
-export function createProductsStore(db: Db) {
+export function createProductsStore(db: Db, changes: ChangeWatch) {
+  // Own changes to the list no other write of this process reports: purchases moving stock.
+  let moved = 0;
   const all = db.prepare<[], ProductRow>('SELECT id, name, price_micros, stock, sold FROM products ORDER BY id');
   const one = db.prepare<[string], ProductRow>('SELECT id, name, price_micros, stock, sold FROM products WHERE id = ?');
   const upsert = db.prepare(
@@ -41,6 +44,14 @@ export function createProductsStore(db: Db) {
 
   return {
     listProducts: () => all.all(),
+    /**
+     * Changes whenever listProducts may answer differently: another process committed, this
+     * one wrote (a control write, a purchase). Both counters only grow, so their sum moves
+     * whenever either does. For caches of what is made from the list (GET /products).
+     */
+    listVersion: () => changes.version + moved,
+    /** A purchase moved stock (the purchases store calls it). */
+    stockMoved: () => void moved++,
     getProduct: (id: string) => one.get(id),
     /** Creates or renames/re-prices a product; with codes, its unsold codes are replaced by them. Call inside a transaction. */
     putProduct(product: { id: string; name: string; priceMicros: number; codes?: readonly string[] }) {

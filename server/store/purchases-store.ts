@@ -63,7 +63,7 @@ export interface OrderRow {
   created_at: number;
 }
 
-export function createPurchasesStore(db: Db, turn?: TurnTransaction) {
+export function createPurchasesStore(db: Db, turn?: TurnTransaction, stockMoved: () => void = () => {}) {
   const record = db.prepare<[string, string], { fingerprint: string; status: number; body: string; created_at: number }>(
     'SELECT fingerprint, status, body, created_at FROM idempotency_records WHERE account_id = ? AND idempotency_key = ?',
   );
@@ -151,7 +151,9 @@ export function createPurchasesStore(db: Db, turn?: TurnTransaction) {
      */
     purchase<Answer extends string>(input: PurchaseInput, render: (order: CompletedOrder) => Answer): PurchaseResult<Answer> {
       turn?.flush();
-      return inOneTransaction.immediate(input, render) as PurchaseResult<Answer>;
+      const result = inOneTransaction.immediate(input, render) as PurchaseResult<Answer>;
+      if ('created' in result) stockMoved();
+      return result;
     },
     listOrders: () => orders.all().map((order) => ({ ...order, codes: codesOf.all(order.id).map((row) => row.code) })),
   };
