@@ -20,6 +20,8 @@ export interface LoadSpec {
   body?: string;
   /** Several requests sent in turn by each connection (a mix), instead of url/method/headers/body. */
   requests?: autocannon.Request[];
+  /** Each request takes the next of these values for this header, round robin across all connections (many keys). */
+  rotate?: { header: string; values: readonly string[] };
   /** The status every answer must have; an array when a mix expects several. */
   expect: number | readonly number[];
   /** Called with each answer's status (the soak mode counts answers with it). */
@@ -63,7 +65,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadFigures> {
         method: spec.method ?? 'GET',
         headers: spec.headers,
         body: spec.body,
-        requests: spec.requests,
+        requests: spec.requests ?? (spec.rotate && [rotating(spec, spec.rotate)]),
         timeout: 10,
       },
       (error, result) => {
@@ -93,4 +95,14 @@ export function runLoad(spec: LoadSpec): Promise<LoadFigures> {
       spec.onAnswer?.(status);
     });
   });
+}
+
+/** A request whose header takes the next value each time it is sent, whichever connection sends it. */
+function rotating(spec: LoadSpec, rotate: NonNullable<LoadSpec['rotate']>): autocannon.Request {
+  let next = 0;
+  return {
+    method: spec.method ?? 'GET',
+    path: new URL(spec.url).pathname,
+    setupRequest: (request) => ({ ...request, headers: { ...spec.headers, [rotate.header]: rotate.values[next++ % rotate.values.length]! } }),
+  };
 }

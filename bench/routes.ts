@@ -5,6 +5,7 @@
  */
 import { startBareServer } from './bare-server.js';
 import { runLoad, type LoadFigures, type LoadSpec } from './load.js';
+import { cpuSeconds } from './process-stats.js';
 import type { BenchSandbox } from './sandbox.js';
 
 export interface RoutesOptions {
@@ -19,6 +20,10 @@ export interface RouteFigures extends LoadFigures {
   connections: number;
   /** Requests per second over the baseline's. */
   ratio: number;
+  /** CPU time the server process used per request, microseconds (NaN off Linux). */
+  cpuMicros: number;
+  /** The baseline's CPU per request over this route's: the throughput ratio of servers that each had a core to themselves. */
+  cpuRatio: number;
 }
 
 /** Fewer connections for the latency goal: p99 of a new purchase at this many. */
@@ -80,15 +85,17 @@ export async function runRoutes(sandbox: BenchSandbox, options: RoutesOptions, l
     { name: 'POST /purchase, idempotent replay', spec: purchase(KEYS.replay, { 'Idempotency-Key': 'bench-replay' }) },
     { name: 'GET /balance, 429 RATE_LIMITED', spec: (base) => ({ url: `${base}/api/v1/balance`, headers: keyed(KEYS.limited), expect: 429 }) },
   ];
-  const measure = async (spec: Omit<LoadSpec, 'connections' | 'durationSeconds'>, connections: number, maxRequests?: () => number) => {
+  const measure = async (spec: Omit<LoadSpec, 'connections' | 'durationSeconds'>, pid: number, connections: number, maxRequests?: () => number) => {
     await runLoad({ ...spec, connections, durationSeconds: WARM_UP_SECONDS, maxRequests: maxRequests && Math.min(maxRequests(), 2_000) });
-    return runLoad({ ...spec, connections, durationSeconds: options.durationSeconds, maxRequests: maxRequests?.() });
+    const cpuBefore = cpuSeconds(pid);
+    const figures = await runLoad({ ...spec, connections, durationSeconds: options.durationSeconds, maxRequests: maxRequests?.() });
+    return { ...figures, cpuMicros: ((cpuSeconds(pid) - cpuBefore) / figures.requests) * 1e6 };
   };
 
-  const results: (LoadFigures & { name: string; connections: number })[] = [];
+  const results: Omit<RouteFigures, 'ratio' | 'cpuRatio'>[] = [];
   try {
     const baseline = async (name: string) => {
-      const figures = await measure({ url: `${bare.baseUrl}/api/v1/products`, expect: 200 }, options.connections);
+      const figures = await measure({ url: `${bare.baseUrl}/api/v1/products`, expect: 200 }, bare.pid, options.connections);
       results.push({ name, connections: options.connections, ...figures });
       log(`  ${name}: ${figures.requestsPerSecond.toFixed(0)} req/s`);
     };
@@ -100,7 +107,7 @@ export async function runRoutes(sandbox: BenchSandbox, options: RoutesOptions, l
         for (let i = 0; i < 20; i++) await fetch(`${sandbox.base}/api/v1/balance`, { headers: keyed(KEYS.limited) }).then((r) => r.arrayBuffer());
       }
       const connections = route.connections ?? options.connections;
-      const figures = await measure(route.spec(sandbox.base), connections, route.maxRequests);
+      const figures = await measure(route.spec(sandbox.base), sandbox.servingPid(), connections, route.maxRequests);
       if (route.maxRequests) stockLeft = await stockOf(sandbox.base, 'bench');
       results.push({ name: route.name, connections, ...figures });
       log(`  ${route.name} (${connections} connections): ${figures.requestsPerSecond.toFixed(0)} req/s`);
@@ -110,6 +117,8 @@ export async function runRoutes(sandbox: BenchSandbox, options: RoutesOptions, l
     await bare.stop();
   }
   const baselines = results.filter((r) => r.name.startsWith('bare'));
-  const baselineRate = baselines.reduce((sum, r) => sum + r.requestsPerSecond, 0) / baselines.length;
-  return results.map((r) => ({ ...r, ratio: r.requestsPerSecond / baselineRate }));
+  const mean = (pick: (r: (typeof results)[number]) => number) => baselines.reduce((sum, r) => sum + pick(r), 0) / baselines.length;
+  const baselineRate = mean((r) => r.requestsPerSecond);
+  const baselineCpu = mean((r) => r.cpuMicros);
+  return results.map((r) => ({ ...r, ratio: r.requestsPerSecond / baselineRate, cpuRatio: baselineCpu / r.cpuMicros }));
 }

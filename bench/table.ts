@@ -5,7 +5,7 @@ const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(dig
 
 export function printTable(rows: readonly RouteFigures[], say: (line: string) => void): void {
   const cells = [
-    ['route', 'conns', 'requests', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'unexpected'],
+    ['route', 'conns', 'requests', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'CPU µs/req', 'CPU vs bare', 'unexpected'],
     ...rows.map((r) => [
       r.name,
       String(r.connections),
@@ -14,6 +14,8 @@ export function printTable(rows: readonly RouteFigures[], say: (line: string) =>
       fixed(r.ratio, 2),
       fixed(r.p50, 2),
       fixed(r.p99, 2),
+      fixed(r.cpuMicros, 0),
+      fixed(r.cpuRatio, 2),
       String(r.unexpected),
     ]),
   ];
