@@ -25,6 +25,10 @@ export const bodyProblems = {
 
 const bodyDetails = (problem: string): ErrorDetail[] => [{ path: '(body)', message: problem }];
 
+/**
+ * An answer, not a failure: onError writes it and nobody reads its stack, so none is
+ * captured (capturing one is most of the cost of a 401 or 429).
+ */
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -33,7 +37,10 @@ export class AppError extends Error {
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
   ) {
+    const { stackTraceLimit } = Error;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

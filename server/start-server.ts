@@ -91,6 +91,7 @@ export async function startServer(config: Config, start: StartFixture, version: 
       server.close(() => {
         clearTimeout(force);
         clearInterval(idle);
+        store.turn.flush(); // the last turn's transaction, if still open, commits before the file closes
         db.close();
         resolve();
       });

@@ -6,7 +6,13 @@
  *
  *    stage            answers                                        where
  *    journal          nothing: records every request below and its   journalStage, app-wide (create-app.ts),
- *                     answer (or the fault that denied it one)       around everything else
+ *                     answer (or the fault that denied it one) in    around everything else
+ *                     the turn's transaction; the answer leaves
+ *                     after that commits
+ *    0. transaction   (none: the faults' reads and takes, stages 2-4 turnTransaction
+ *                     and the reads of the turn's requests share one,
+ *                     answers leave after it commits;
+ *                     server/store/turn-transaction.ts)
  *    1. routes        404 NOT_FOUND, 405 METHOD_NOT_ALLOWED          knownRoutes, app-wide (create-app.ts)
  *    faults           a rule's delay (then on), 5xx, closed or       faultStage
  *                     reset connection, hang; nothing is checked,
@@ -21,9 +27,10 @@
  *    after commit     registered here, acts after step 11 for a      afterCommitFaults   POST /purchase only
  *                     new order: a rule's 500/502/504, reset or hang
  *                     instead of the answer (the order stays)
- *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction,
+ *    then the handler; for a purchase, steps 7-11 are ONE `BEGIN IMMEDIATE` transaction of its own,
  *    top to bottom in purchaseSteps (server/store/purchases-store.ts), which first checks the
- *    key and the account again (a revocation or suspension committed since stages 2-3: 401/403):
+ *    key and the account again (a revocation or suspension committed since stages 2-3: 401/403);
+ *    a replay is read in stage 0's, after the same check:
  *    7. idempotent replay, or 422 IDEMPOTENCY_KEY_REUSED
  *    8. product       404 PRODUCT_NOT_FOUND
  *    9. stock         409 OUT_OF_STOCK
@@ -42,6 +49,7 @@ import { idempotencyKey } from '../middleware/idempotency-key.js';
 import { jsonBody } from '../middleware/json-body.js';
 import { rateLimit } from '../middleware/rate-limit.js';
 import { refuseSuspended } from '../middleware/refuse-suspended.js';
+import { turnTransaction } from '../middleware/turn-transaction.js';
 import { balanceHandler } from './balance-handler.js';
 import { productsHandler } from './products-handler.js';
 import { purchaseHandler } from './purchase-handler.js';
@@ -61,6 +69,7 @@ export function createApiApp(deps: AppDeps) {
     },
   });
   // journal, 1. routes: journalStage and knownRoutes run app-wide before this app is reached.
+  api.use('*', turnTransaction(deps)); // 0.
   api.use('*', faultStage(deps)); // faults
   api.use('*', apiKey(deps)); // 2.
   api.use('*', refuseSuspended()); // 3.

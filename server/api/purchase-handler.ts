@@ -11,7 +11,7 @@ import { fromMicros } from '../../spec/money.js';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import { errors } from '../errors.js';
 import { sendJsonText, toJsonText } from '../json-text.js';
-import type { CompletedOrder, PurchaseRefusal } from '../store/purchases-store.js';
+import type { CompletedOrder, PurchaseInput, PurchaseRefusal } from '../store/purchases-store.js';
 
 type PurchaseBody = z.input<typeof PurchaseResponse>;
 
@@ -43,20 +43,25 @@ const refusalError = (refusal: PurchaseRefusal, productId: string) => {
 
 export const purchaseHandler =
   ({ store, clock }: AppDeps): RouteHandler<typeof purchaseRoute, AppEnv> =>
-  (c) => {
+  async (c) => {
     const { product_id, quantity } = c.req.valid('json');
-    const result = store.purchases.purchase(
-      {
-        keyHash: c.var.caller.keyHash,
-        accountId: c.var.caller.accountId,
-        productId: product_id,
-        quantity,
-        idempotencyKey: c.req.valid('header')['Idempotency-Key'],
-        reuse: () => store.settings.getSettings().idempotency_reuse,
-        now: () => clock.now(),
-      },
-      renderOrder,
-    );
+    const input: PurchaseInput = {
+      keyHash: c.var.caller.keyHash,
+      accountId: c.var.caller.accountId,
+      productId: product_id,
+      quantity,
+      idempotencyKey: c.req.valid('header')['Idempotency-Key'],
+      reuse: () => store.settings.getSettings().idempotency_reuse,
+      now: () => clock.now(),
+    };
+    // A replay is read in the turn's shared transaction. A purchase is a transaction of its own:
+    // it waits for the turn's to commit rather than cutting it short, so the purchases of a turn
+    // follow one commit of its checks instead of one each.
+    let result = store.purchases.storedAnswer<ReturnType<typeof renderOrder>>(input);
+    if (!result) {
+      await store.turn.committed();
+      result = store.purchases.purchase(input, renderOrder);
+    }
     if ('refused' in result) throw refusalError(result, product_id);
     // A replay is the stored bytes unchanged: byte-for-byte the first answer.
     if ('replayed' in result) {

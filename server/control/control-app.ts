@@ -5,6 +5,7 @@ import * as routes from '../../spec/control-routes.js';
 import type { AppDeps } from '../app-env.js';
 import { controlErrors, zodDetails } from '../errors.js';
 import { controlAuth } from '../middleware/control-auth.js';
+import { freshCaches } from '../middleware/fresh-caches.js';
 import * as accounts from './accounts-handlers.js';
 import * as faults from './faults-handlers.js';
 import * as journal from './journal-handlers.js';
@@ -21,6 +22,7 @@ export function createControlApp(deps: AppDeps) {
       if (!result.success) throw controlErrors.validation(zodDetails(result.error));
     },
   });
+  control.use('*', freshCaches(deps));
   control.use('*', controlAuth(deps));
   control.use(
     '*',

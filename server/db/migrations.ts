@@ -136,4 +136,50 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX auth_trust_at ON auth_trust(at);
   `,
+  // 5: stock and sold kept on the product, changed in the same transaction as its codes (a purchase,
+  // a restock, a product put, a fixture load), so a purchase and GET /products read one row instead of
+  // counting codes. Backfilled once here from the codes.
+  `
+  ALTER TABLE products ADD COLUMN stock INTEGER NOT NULL DEFAULT 0 CHECK (stock >= 0);
+  ALTER TABLE products ADD COLUMN sold INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0);
+  UPDATE products SET
+    stock = (SELECT COUNT(*) FROM codes c WHERE c.product_id = products.id AND c.order_id IS NULL),
+    sold = (SELECT COUNT(*) FROM codes c WHERE c.product_id = products.id AND c.order_id IS NOT NULL);
+  `,
+  // 6: the rate limiter keeps, per subject, a ring of the times of its most recent accepted requests
+  // instead of one row per request: a request reads one slot and writes one, however high the limit
+  // or busy the key (server/store/rate-limit-store.ts). Every subject's events move into its ring,
+  // so nobody gets a free window by the upgrade: API keys ("key:"), and the failed-authentication
+  // counts of client addresses ("addr:", wrong keys; "ctl:", wrong control tokens) alike, each
+  // ring at least as large as its events and the limit in force.
+  `
+  -- subject is "key:<hash>", "addr:<address>" or "ctl:<address>"; slots hold accepted requests' times in the order
+  -- they were accepted, next_slot is where the next one goes (the oldest is overwritten once the
+  -- ring is full); ring_size is at least every limit in force since the subject's ring began;
+  -- newest is the time of its most recent accepted request.
+  CREATE TABLE rate_subjects (
+    subject TEXT PRIMARY KEY,
+    ring_size INTEGER NOT NULL CHECK (ring_size >= 1),
+    next_slot INTEGER NOT NULL CHECK (next_slot >= 0 AND next_slot < ring_size),
+    newest INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE rate_slots (
+    subject TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (subject, slot)
+  ) WITHOUT ROWID;
+  INSERT INTO rate_slots (subject, slot, at)
+    SELECT subject, ROW_NUMBER() OVER (PARTITION BY subject ORDER BY at) - 1, at FROM rate_events;
+  INSERT INTO rate_subjects (subject, ring_size, next_slot, newest)
+    SELECT subject, size, n % size, newest FROM (
+      SELECT subject, COUNT(*) AS n, MAX(at) AS newest,
+        MAX(COUNT(*), COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE name = 'rate_limit'), 20)) AS size
+      FROM rate_events GROUP BY subject);
+  DROP TABLE rate_events;
+  `,
+  // 7: expired idempotency records are forgotten through an index, not by reading every record.
+  `
+  CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+  `,
 ];

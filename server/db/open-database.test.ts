@@ -16,7 +16,7 @@ describe('openDatabase and migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['accounts', 'api_keys', 'codes', 'idempotency_records', 'orders', 'products', 'rate_events', 'settings']));
+    expect(tables).toEqual(expect.arrayContaining(['accounts', 'api_keys', 'codes', 'idempotency_records', 'orders', 'products', 'rate_slots', 'rate_subjects', 'settings']));
     db.close();
   });
 

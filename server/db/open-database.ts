@@ -37,10 +37,11 @@ export function openDatabase(path: string): Db {
     throw new DatabaseOpenError(`cannot open database ${path}: ${(error as Error).message}`);
   }
   try {
+    // Another process may hold the write lock for a moment (its turn's transaction, a migration):
+    // wait instead of failing, from the first statement on (switching to WAL needs a lock too).
+    db.pragma('busy_timeout = 5000');
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    // Another process may hold the write lock for a moment; wait instead of failing.
-    db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
     migrate(db);
     return db;

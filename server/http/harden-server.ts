@@ -78,7 +78,11 @@ export function hardenHttpServer(server: Server, options: HardenOptions): void {
   const closing = new WeakSet<Socket>();
 
   // The constructor options of node:http, which are plain properties once it is made (@types/node types only some).
-  const settable = server as Server & { connectionsCheckingInterval: number; requireHostHeader: boolean };
+  const settable = server as Server & { connectionsCheckingInterval: number; requireHostHeader: boolean; httpAllowHalfOpen: boolean };
+  // A client that half-closes after its request (sends FIN, as `socket.end(request)` does) still gets
+  // its answer, then the connection closes. By default Node drops the request in flight at the FIN: an
+  // answer that waits for the turn's commit (a group commit, server/store/turn-transaction.ts) came too late.
+  settable.httpAllowHalfOpen = true;
   settable.headersTimeout = options.headersTimeoutMs;
   settable.requestTimeout = options.requestTimeoutMs;
   settable.keepAliveTimeout = options.keepAliveTimeoutMs;

@@ -3,6 +3,8 @@
  * fault) and records it with its answer once the answer is ready. The later stages leave what
  * only they know on the context: the account (the key stage, apiKey), the order (the purchase handler),
  * the fault (server/faults/). A journal that cannot be written never costs the client its answer.
+ * The entry is a savepoint in the event-loop turn's shared transaction, often the very one that
+ * holds the request's own checks; its answer leaves after that transaction commits.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
@@ -54,6 +56,9 @@ export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEn
         orderId: order?.id ?? null,
         replayed: order?.replayed ?? false,
       });
+      // The entry joined the turn's transaction (server/store/turn-transaction.ts): the answer leaves
+      // once it is committed, so whoever reads the journal after an answer finds it there.
+      await store.turn.committed();
     } catch (error) {
       console.error(`[${c.get('requestId')}] the journal could not record ${c.req.method} ${c.req.path}:`, error);
     }

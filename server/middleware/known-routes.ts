@@ -12,7 +12,13 @@ interface KnownPath {
   methods: Set<string>;
 }
 
-function compile(routes: readonly RouterRoute[]): KnownPath[] {
+/** Paths without parameters are looked up by their text; only the others are matched by pattern. */
+interface RouteTable {
+  exact: Map<string, Set<string>>;
+  patterns: KnownPath[];
+}
+
+function compile(routes: readonly RouterRoute[]): RouteTable {
   const byPath = new Map<string, Set<string>>();
   for (const route of routes) {
     if (route.method === 'ALL' || route.path.includes('*')) continue; // middleware, not endpoints
@@ -21,21 +27,29 @@ function compile(routes: readonly RouterRoute[]): KnownPath[] {
     if (route.method === 'GET') methods.add('HEAD'); // Hono answers HEAD with the GET handler
     byPath.set(route.path, methods);
   }
-  return [...byPath].map(([path, methods]) => ({
-    pattern: new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}$`),
-    methods,
-  }));
+  const table: RouteTable = { exact: new Map(), patterns: [] };
+  for (const [path, methods] of byPath) {
+    if (!path.includes(':')) table.exact.set(path, methods);
+    table.patterns.push({
+      pattern: new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+')}$`),
+      methods,
+    });
+  }
+  return table;
 }
 
 /** @example app.use(knownRoutes(() => app.routes)) — the table is read on the first request, after all routes exist. */
 export const knownRoutes = (routes: () => readonly RouterRoute[]): MiddlewareHandler => {
-  let table: KnownPath[] | undefined;
+  let table: RouteTable | undefined;
   return async function knownRoutes(c, next) {
     table ??= compile(routes());
-    const matches = table.filter((known) => known.pattern.test(c.req.path));
-    if (matches.length === 0) throw errors.notFound(c.req.path);
+    const path = c.req.path;
+    // The common case, a known path with a method it has: one lookup, nothing built.
+    if (table.exact.get(path)?.has(c.req.method)) return next();
+    const matches = table.patterns.filter((known) => known.pattern.test(path));
+    if (matches.length === 0) throw errors.notFound(path);
     const allowed = new Set(matches.flatMap((m) => [...m.methods]));
-    if (!allowed.has(c.req.method)) throw errors.methodNotAllowed(c.req.method, c.req.path, [...allowed].sort());
+    if (!allowed.has(c.req.method)) throw errors.methodNotAllowed(c.req.method, path, [...allowed].sort());
     await next();
   };
 };

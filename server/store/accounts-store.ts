@@ -1,6 +1,11 @@
 /** Accounts, their API keys (hashed) and wallets. */
 import type { Db } from '../db/open-database.js';
+import type { ChangeWatch } from './change-watch.js';
+import type { TurnTransaction } from './turn-transaction.js';
 import { hashKey, keyPrefix } from './random-ids.js';
+
+/** Key lookups kept in memory at most; past it the memory starts again (keys in use come back at once). */
+const MAX_CACHED_KEYS = 10_000;
 
 export type AccountStatus = 'active' | 'suspended';
 
@@ -26,13 +31,15 @@ export interface KeyLookup {
   status: AccountStatus;
 }
 
-export function createAccountsStore(db: Db) {
+export function createAccountsStore(db: Db, changes: ChangeWatch, turn?: TurnTransaction) {
   const byKeyHash = db.prepare<[string], { key_hash: string; account_id: string; revoked: 0 | 1; status: AccountStatus }>(
     `SELECT k.key_hash, k.account_id, k.revoked, a.status FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?`,
   );
   const byId = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?');
   const all = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY created_at, id');
   const keysOf = db.prepare<[string], KeyRow>('SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at, prefix');
+  // A write of state is a transaction of its own, never part of the API's shared turn transaction.
+  const ownTransaction = () => turn?.flush();
   const insertAccount = db.prepare('INSERT INTO accounts (id, status, balance_micros, created_at) VALUES (?, ?, ?, ?)');
   const insertKey = db.prepare('INSERT INTO api_keys (key_hash, account_id, prefix, revoked, created_at) VALUES (?, ?, ?, ?, ?)');
   const revoke = db.prepare('UPDATE api_keys SET revoked = 1 WHERE key_hash = ?');
@@ -40,30 +47,59 @@ export function createAccountsStore(db: Db) {
   const credit = db.prepare('UPDATE accounts SET balance_micros = balance_micros + ? WHERE id = ?');
   const keyExists = db.prepare<[string], { n: number }>('SELECT 1 AS n FROM api_keys WHERE key_hash = ?');
 
+  // Every API request looks its key up: the lookups of known keys are kept until the database changes
+  // (change-watch.ts), so a repeated key costs neither a hash nor a query. Unknown keys are not kept.
+  const lookups = new Map<string, Readonly<KeyLookup>>();
+  let lookupsAt = -1;
+
   return {
-    findByKey(key: string): KeyLookup | undefined {
-      const row = byKeyHash.get(hashKey(key));
-      return row && { keyHash: row.key_hash, accountId: row.account_id, revoked: row.revoked === 1, status: row.status };
+    findByKey(key: string): Readonly<KeyLookup> | undefined {
+      if (lookupsAt !== changes.version) {
+        lookups.clear();
+        lookupsAt = changes.version;
+      }
+      let found = lookups.get(key);
+      if (found === undefined) {
+        const row = byKeyHash.get(hashKey(key));
+        if (!row) return undefined;
+        found = Object.freeze({ keyHash: row.key_hash, accountId: row.account_id, revoked: row.revoked === 1, status: row.status });
+        if (lookups.size >= MAX_CACHED_KEYS) lookups.clear();
+        lookups.set(key, found);
+      }
+      return found;
     },
     getAccount: (id: string) => byId.get(id),
     listAccounts: () => all.all(),
     keysOf: (accountId: string) => keysOf.all(accountId),
     keyExists: (key: string) => keyExists.get(hashKey(key)) !== undefined,
     insertAccount(account: { id: string; status: AccountStatus; balanceMicros: number; now: number }) {
+      ownTransaction();
       insertAccount.run(account.id, account.status, account.balanceMicros, account.now);
     },
     insertKey(accountId: string, key: string, now: number, revoked = false) {
+      ownTransaction();
       insertKey.run(hashKey(key), accountId, keyPrefix(key), revoked ? 1 : 0, now);
+      changes.wrote();
     },
     /** Returns the account id the key belonged to, or undefined when no key matches. */
     revokeKey(key: string): string | undefined {
+      ownTransaction();
       const found = byKeyHash.get(hashKey(key));
       if (!found) return undefined;
       revoke.run(found.key_hash);
+      changes.wrote();
       return found.account_id;
     },
-    setStatus: (id: string, status: AccountStatus) => setStatus.run(status, id).changes > 0,
-    credit: (id: string, micros: number) => credit.run(micros, id).changes > 0,
+    setStatus(id: string, status: AccountStatus) {
+      ownTransaction();
+      const changed = setStatus.run(status, id).changes > 0;
+      changes.wrote();
+      return changed;
+    },
+    credit(id: string, micros: number) {
+      ownTransaction();
+      return credit.run(micros, id).changes > 0;
+    },
   };
 }
 

@@ -6,14 +6,16 @@ import { toMicros } from '../../spec/money.js';
 import { Fixture } from '../../spec/control-schemas.js';
 import type { Db } from '../db/open-database.js';
 import { createAccountsStore } from './accounts-store.js';
+import { createAuthTrustStore } from './auth-trust-store.js';
+import { createChangeWatch } from './change-watch.js';
 import { createFaultsStore } from './faults-store.js';
 import { createJournalStore } from './journal-store.js';
-import { createAuthTrustStore } from './auth-trust-store.js';
 import { createProductsStore } from './products-store.js';
 import { createPurchasesStore } from './purchases-store.js';
 import { newCode } from './random-ids.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 import { createSettingsStore } from './settings-store.js';
+import { createTurnTransaction } from './turn-transaction.js';
 
 /** Codes for a product: the fixture's own, or `stock` new random ones. */
 export const codesFor = (productId: string, spec: { stock?: number; codes?: readonly string[] }) =>
@@ -23,13 +25,15 @@ export const codesFor = (productId: string, spec: { stock?: number; codes?: read
  * @example const store = createStore(openDatabase(':memory:')); store.loadFixture(fixture, clock.now());
  */
 export function createStore(db: Db) {
-  const accounts = createAccountsStore(db);
-  const products = createProductsStore(db);
-  const purchases = createPurchasesStore(db);
-  const rateLimits = createRateLimitStore(db);
-  const settings = createSettingsStore(db);
+  const changes = createChangeWatch(db);
+  const turn = createTurnTransaction(db, changes.look);
+  const accounts = createAccountsStore(db, changes, turn);
+  const products = createProductsStore(db, changes);
+  const purchases = createPurchasesStore(db, turn, products.stockMoved, changes.look);
+  const rateLimits = createRateLimitStore(db, turn);
+  const settings = createSettingsStore(db, changes, turn);
   const faults = createFaultsStore(db, accounts);
-  const journal = createJournalStore(db, settings.journalLimit);
+  const journal = createJournalStore(db, settings.journalLimit, turn);
   const authTrust = createAuthTrustStore(db);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
   const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
@@ -51,7 +55,7 @@ export function createStore(db: Db) {
   const replaceState = (fixture: Fixture, now: number) => {
     // auth_trust stays: which keys a client address uses is about the network, not the sandbox's
     // data, and the same fixture keys come back after a reset.
-    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_events; DELETE FROM codes; DELETE FROM orders;
+    db.exec(`DELETE FROM idempotency_records; DELETE FROM rate_subjects; DELETE FROM rate_slots; DELETE FROM codes; DELETE FROM orders;
              DELETE FROM api_keys; DELETE FROM accounts; DELETE FROM products;`);
     for (const account of fixture.accounts) {
       accounts.insertAccount({ id: account.id, status: account.status, balanceMicros: toMicros(account.balance)!, now });
@@ -91,8 +95,24 @@ export function createStore(db: Db) {
     return empty;
   });
 
+  /**
+   * Runs a write of several steps as a transaction of its own, after the turn's; afterwards,
+   * committed or rolled back, nothing read meanwhile stays cached.
+   */
+  const writing = <T>(write: () => T): T => {
+    turn.flush();
+    try {
+      return write();
+    } finally {
+      changes.wrote();
+    }
+  };
   return {
     db,
+    /** Say when per-process caches may be stale: looked at when the turn's transaction begins, and per control request. */
+    changes,
+    /** The transaction the API requests of one event-loop turn share (turn-transaction.ts). */
+    turn,
     accounts,
     products,
     purchases,
@@ -101,16 +121,16 @@ export function createStore(db: Db) {
     faults,
     journal,
     authTrust,
-    loadFixture: (fixture: Fixture, now: number) => loadFixture.immediate(fixture, now),
-    resetToFixture: (now: number) => resetToFixture.immediate(now),
-    seedFixture: (fixture: Fixture, now: number) => seedFixture.immediate(fixture, now),
+    loadFixture: (fixture: Fixture, now: number) => writing(() => loadFixture.immediate(fixture, now)),
+    resetToFixture: (now: number) => writing(() => resetToFixture.immediate(now)),
+    seedFixture: (fixture: Fixture, now: number) => writing(() => seedFixture.immediate(fixture, now)),
     currentFixture,
     /**
-     * Runs fn in one IMMEDIATE transaction: every read-modify-write of shared state (control API
-     * writes with several steps). Immediate takes the write lock before the first read, so another
-     * process cannot change what fn read before fn writes. Nested calls become savepoints.
+     * Runs fn in one IMMEDIATE transaction of its own, after the turn's: every read-modify-write of
+     * shared state (control API writes with several steps). Immediate takes the write lock before
+     * the first read, so another process cannot change what fn read before fn writes.
      */
-    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    transaction: <T>(fn: () => T): T => writing(() => db.transaction(fn).immediate()),
     /** Runs fn's reads in one read transaction: one consistent snapshot of the database (WAL). */
     snapshot: <T>(fn: () => T): T => db.transaction(fn).deferred(),
   };

@@ -5,6 +5,7 @@
  * PRUNE_EVERY inserts, so the hot path does not pay for a DELETE each time.
  */
 import type { Db } from '../db/open-database.js';
+import type { TurnTransaction } from './turn-transaction.js';
 import type { AppliedFault, JournalEntry, JournalFilter, JournalOperation } from '../journal/journal-entry.js';
 
 export const PRUNE_EVERY = 100;
@@ -73,7 +74,11 @@ function where(filter: JournalFilter, limit: number): { sql: string; params: (st
   return { sql: clauses.join(' AND '), params };
 }
 
-export function createJournalStore(db: Db, journalLimit: () => number) {
+/**
+ * With a turn transaction (turn-transaction.ts), an entry joins the API's shared transaction as a
+ * savepoint, committed with the turn: no write lock and WAL append of its own per request.
+ */
+export function createJournalStore(db: Db, journalLimit: () => number, turn?: TurnTransaction) {
   const insert = db.prepare(
     `INSERT INTO journal (at, method, path, operation, account_id, key_prefix, key_hash, idempotency_key, request_body, status,
        error_code, response_body, latency_ms, fault, order_id, replayed)
@@ -93,16 +98,21 @@ export function createJournalStore(db: Db, journalLimit: () => number) {
   };
 
   const pruneNow = () => prune.run(journalLimit()).changes;
+  const recordOne = db.transaction((entry: Omit<JournalEntry, 'id'>): number => {
+    const { lastInsertRowid } = insert.run({ ...entry, replayed: entry.replayed ? 1 : 0 });
+    if (++insertsSincePrune >= PRUNE_EVERY) {
+      insertsSincePrune = 0;
+      pruneNow();
+    }
+    return Number(lastInsertRowid);
+  });
 
   return {
     /** Writes one entry; returns its id. */
     record(entry: Omit<JournalEntry, 'id'>): number {
-      const { lastInsertRowid } = insert.run({ ...entry, replayed: entry.replayed ? 1 : 0 });
-      if (++insertsSincePrune >= PRUNE_EVERY) {
-        insertsSincePrune = 0;
-        pruneNow();
-      }
-      return Number(lastInsertRowid);
+      if (!turn) return recordOne(entry);
+      turn.enter();
+      return recordOne(entry); // a savepoint: a failing insert undoes only itself
     },
     /** Entries matching the filter: the newest first unless order is 'oldest'; at most filter.limit (default 100). */
     list(filter: JournalFilter = {}): JournalEntry[] {

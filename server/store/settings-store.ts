@@ -7,6 +7,8 @@
  */
 import type { OffsetStorage } from '../clock.js';
 import type { Db } from '../db/open-database.js';
+import { cachedRead, type ChangeWatch } from './change-watch.js';
+import type { TurnTransaction } from './turn-transaction.js';
 
 export interface Settings {
   idempotency_reuse: 'reject' | 'replay';
@@ -18,51 +20,66 @@ export interface Settings {
 
 export const DEFAULT_JOURNAL_LIMIT = 10_000;
 
-export function createSettingsStore(db: Db) {
+/**
+ * Every request reads the settings and the clock: kept in memory until the database changes
+ * (change-watch.ts). Writes commit the turn's transaction first and run in an IMMEDIATE one of their own.
+ */
+export function createSettingsStore(db: Db, changes: ChangeWatch, turn?: TurnTransaction) {
+  const readAll = db.prepare<[], { name: string; value: string }>('SELECT name, value FROM settings');
   const read = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
   const write = db.prepare('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value');
-  const get = <T>(name: string, fallback: T): T => {
-    const row = read.get(name);
-    return row ? (JSON.parse(row.value) as T) : fallback;
-  };
-  const set = (name: string, value: unknown) => write.run(name, JSON.stringify(value));
   // One statement, so one snapshot: never half of a concurrent PATCH.
-  const readAll = db.prepare<[], { name: string; value: string }>(
-    "SELECT name, value FROM settings WHERE name IN ('idempotency_reuse', 'rate_limit', 'rate_window_seconds', 'journal_limit')",
-  );
+  const stored = cachedRead(changes, () => {
+    const values = new Map(readAll.all().map((row) => [row.name, JSON.parse(row.value) as unknown]));
+    const get = <T>(name: string, fallback: T): T => (values.has(name) ? (values.get(name) as T) : fallback);
+    const settings: Readonly<Settings> = Object.freeze({
+      idempotency_reuse: get('idempotency_reuse', 'reject'),
+      rate_limit: get('rate_limit', 20),
+      rate_window_seconds: get('rate_window_seconds', 60),
+      journal_limit: get('journal_limit', DEFAULT_JOURNAL_LIMIT),
+    });
+    return { settings, offsetMs: get('clock_offset_ms', 0) };
+  });
+  const set = (name: string, value: unknown) => {
+    write.run(name, JSON.stringify(value));
+    changes.wrote();
+  };
+  /** A write of its own: after the turn's transaction, and no cache keeps what was read meanwhile. */
+  const writing = <T>(write: () => T): T => {
+    turn?.flush();
+    try {
+      return write();
+    } finally {
+      changes.wrote(); // also after a rollback: nothing read inside may stay cached
+    }
+  };
 
+  // Read-modify-writes read the database itself inside their IMMEDIATE transaction, never the cache.
   const addOffset = db.transaction((ms: number) => {
-    const offset = get('clock_offset_ms', 0) + ms;
+    const row = read.get('clock_offset_ms');
+    const offset = (row ? (JSON.parse(row.value) as number) : 0) + ms;
     set('clock_offset_ms', offset);
     return offset;
   });
   const clockOffset: OffsetStorage = {
-    readOffsetMs: () => get('clock_offset_ms', 0),
-    writeOffsetMs: (ms) => set('clock_offset_ms', ms),
-    addOffsetMs: (ms) => addOffset.immediate(ms),
+    readOffsetMs: () => stored.get().offsetMs,
+    writeOffsetMs: (ms) => writing(() => set('clock_offset_ms', ms)),
+    addOffsetMs: (ms) => writing(() => addOffset.immediate(ms)),
   };
 
-  const getSettings = (): Settings => {
-    const stored = new Map(readAll.all().map((row) => [row.name, JSON.parse(row.value) as unknown]));
-    return {
-      idempotency_reuse: (stored.get('idempotency_reuse') as Settings['idempotency_reuse'] | undefined) ?? 'reject',
-      rate_limit: (stored.get('rate_limit') as number | undefined) ?? 20,
-      rate_window_seconds: (stored.get('rate_window_seconds') as number | undefined) ?? 60,
-      journal_limit: (stored.get('journal_limit') as number | undefined) ?? DEFAULT_JOURNAL_LIMIT,
-    };
-  };
+  const getSettings = (): Readonly<Settings> => stored.get().settings;
   const changeSettings = db.transaction((patch: Partial<Settings>): Settings => {
     for (const [name, value] of Object.entries(patch)) if (value !== undefined) set(name, value);
-    return getSettings();
+    return getSettings(); // set() moved the version: read again, inside the transaction
   });
 
   return {
     clockOffset,
     /** Only the journal's limit, for the journal's reads and prunes. */
-    journalLimit: () => get('journal_limit', DEFAULT_JOURNAL_LIMIT),
+    journalLimit: () => getSettings().journal_limit,
     getSettings,
     /** Applies the patch and returns the settings as it left them, in one IMMEDIATE transaction. */
-    changeSettings: (patch: Partial<Settings>): Settings => changeSettings.immediate(patch),
+    changeSettings: (patch: Partial<Settings>): Settings => writing(() => changeSettings.immediate(patch)),
   };
 }
 
