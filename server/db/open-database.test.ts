@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrations } from './migrations.js';
-import { DatabaseTooNewError, migrate, openDatabase } from './open-database.js';
+import { DatabaseTooNewError, migrate, openDatabase, whileBusy } from './open-database.js';
 
 const tempFile = () => join(mkdtempSync(join(tmpdir(), 'db-')), 'nested', 'sandbox.sqlite');
 
@@ -66,5 +68,40 @@ describe('openDatabase and migrations', () => {
 describe('a database path that cannot be used', () => {
   it.each(['/proc/nope/x.sqlite', '/dev/null/x.sqlite'])('%s is refused with a clear error, not a hang', (path) => {
     expect(() => openDatabase(path)).toThrow(/cannot open database/);
+  });
+
+  it('switches a new file to WAL while another process holds its write lock, where SQLite answers BUSY without waiting', async () => {
+    // A file still in rollback-journal mode, as the second of two processes starting at once finds it.
+    const plain = join(mkdtempSync(join(tmpdir(), 'db-')), 'plain.sqlite');
+    const raw = new Database(plain);
+    raw.exec('CREATE TABLE t (x)');
+    raw.close();
+    // Another process takes the write lock, and lets it go 200 ms later on its own.
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const holder = spawn(process.execPath, ['-e', `
+      const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(plain)});
+      db.exec('BEGIN IMMEDIATE'); db.exec('INSERT INTO t VALUES (1)');
+      console.log('locked');
+      setTimeout(() => { db.exec('COMMIT'); db.close(); }, 200);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    // Without the retry this fails at once with SQLITE_BUSY (busy_timeout does not apply).
+    const db = openDatabase(plain);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+    db.close();
+    await exited;
+  });
+
+  it('whileBusy retries only SQLITE_BUSY, and gives up after its budget', () => {
+    let calls = 0;
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    expect(whileBusy(() => (++calls < 3 ? (() => { throw busy; })() : 'done'), 1000)).toBe('done');
+    expect(calls).toBe(3);
+    const other = Object.assign(new Error('no such table'), { code: 'SQLITE_ERROR' });
+    calls = 0;
+    expect(() => whileBusy(() => { calls++; throw other; }, 1000)).toThrow('no such table');
+    expect(calls).toBe(1);
+    expect(() => whileBusy(() => { throw busy; }, 0)).toThrow('database is locked');
   });
 });

@@ -24,6 +24,29 @@ function makeParentFolders(path: string) {
   for (const dir of missing) mkdirSync(dir);
 }
 
+const BUSY_WAIT_MS = 5000;
+
+/**
+ * Runs `step`, again and again while SQLite answers SQLITE_BUSY, for at most `budgetMs`.
+ * Needed for the switch to WAL on a new file: when two processes start on it at once,
+ * one holds a read lock and the other a write lock, and SQLite answers BUSY at once
+ * without calling the busy handler (waiting could deadlock), so busy_timeout never helps.
+ * Startup only, so a blocking sleep (Atomics.wait) is fine.
+ */
+export function whileBusy<T>(step: () => T, budgetMs: number): T {
+  const deadline = Date.now() + budgetMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return step();
+    } catch (error) {
+      const busy = String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, Math.min(5 * attempt, 50));
+    }
+  }
+}
+
 /**
  * @example const db = openDatabase(':memory:');
  * @example const db = openDatabase('.data/sandbox.sqlite'); // WAL, shared safely by several processes
@@ -40,7 +63,7 @@ export function openDatabase(path: string): Db {
     // Another process may hold the write lock for a moment (its turn's transaction, a migration):
     // wait instead of failing, from the first statement on (switching to WAL needs a lock too).
     db.pragma('busy_timeout = 5000');
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    if (path !== ':memory:') whileBusy(() => db.pragma('journal_mode = WAL'), BUSY_WAIT_MS);
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
     migrate(db);
