@@ -25,5 +25,7 @@ export interface AppEnv {
     fault?: AppliedFault;
     /** The order a purchase created or replayed. */
     order?: { id: string; replayed: boolean };
+    /** The answer sent and its text, for the journal (server/json-text.ts: sendText). */
+    answer?: { response: Response; text: string };
   };
 }

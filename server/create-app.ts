@@ -20,6 +20,7 @@ import { AppError, clientClosed, controlErrors, errors, fromHttpException, write
 import { journalStage } from './journal/journal-stage.js';
 import { controlAuth } from './middleware/control-auth.js';
 import { knownRoutes } from './middleware/known-routes.js';
+import { sendJsonText, toJsonText } from './json-text.js';
 
 /**
  * @example
@@ -63,7 +64,7 @@ export function createApp(deps: AppDeps) {
     if (error instanceof HTTPException) return writeError(c, fromHttpException(error, control));
     // A bug, not bad input: log it with the request id, answer without internals.
     console.error(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} failed:`, error);
-    return c.json({ success: false, code: 'INTERNAL_ERROR', error: `Internal error (request id ${c.get('requestId')}).` }, 500);
+    return sendJsonText(c, toJsonText({ success: false, code: 'INTERNAL_ERROR', error: `Internal error (request id ${c.get('requestId')}).` }), 500);
   });
   return app;
 }

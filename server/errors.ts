@@ -8,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { z, ZodError } from 'zod';
 import type { InsufficientBalanceError, OutOfStockError, RateLimitedError, ValidationError } from '../spec/api-schemas.js';
 import { controlErrorCodes, errorCodes, type ControlErrorCode, type ErrorCode } from '../spec/error-codes.js';
+import { sendJsonText, toJsonText } from './json-text.js';
 
 export interface ErrorDetail {
   path: string;
@@ -183,6 +184,5 @@ export function clientClosed(c: Context, error: unknown): boolean {
 export const errorBody = (error: AppError) => ({ success: false as const, code: error.code, error: error.message, ...error.extra });
 
 export function writeError(c: Context, error: AppError) {
-  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  return c.json(errorBody(error), error.status as 400);
+  return sendJsonText(c, toJsonText(errorBody(error)), error.status as 400, error.headers);
 }

@@ -20,6 +20,18 @@ export const toJsonText = <T>(value: T) => JSON.stringify(value) as JsonText<T>;
  * response c.json would have made of the value it encodes.
  */
 export function sendJsonText<T, S extends ContentfulStatusCode>(c: Context, text: JsonText<T>, status: S, headers: Record<string, string> = {}) {
-  const response: Response = c.body(text, status, { ...headers, 'Content-Type': 'application/json' });
+  const response = sendText(c, text, status, { ...headers, 'Content-Type': 'application/json' });
   return response as Response & TypedResponse<JSONParsed<T>, S, 'json'>;
+}
+
+/**
+ * Sends the text as the answer and keeps it on the context (`answer`), for the journal
+ * (server/journal/journal-stage.ts). Reading it back from the Response would mean cloning it:
+ * that turns @hono/node-server's string answer into a stream on both sides, measured as a third
+ * of a keyed GET's cost. Every answer of the API goes through here.
+ */
+export function sendText(c: Context, text: string, status: ContentfulStatusCode, headers: Record<string, string>): Response {
+  const response = c.body(text, status, headers);
+  c.set('answer', { response, text });
+  return response;
 }

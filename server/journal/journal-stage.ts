@@ -6,7 +6,7 @@
  * The entry is a savepoint in the event-loop turn's shared transaction, often the very one that
  * holds the request's own checks; its answer leaves after that transaction commits.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from '../app-env.js';
 import type { KeyLookup } from '../store/accounts-store.js';
 import { hashKey, shownPrefix } from '../store/random-ids.js';
@@ -31,7 +31,7 @@ export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEn
     try {
       const fault = c.get('fault') ?? null;
       const answered = fault === null || !NO_ANSWER.has(fault);
-      const responseBody = answered ? await c.res.clone().text() : null;
+      const responseBody = answered ? await answerText(c) : null;
       const status = answered ? c.res.status : 0;
       const key = c.req.header('X-API-Key');
       // The key stage's lookup when it ran; otherwise (a fault, a 404, a bad key) the store's, if it knows the key.
@@ -63,6 +63,12 @@ export const journalStage = ({ store, clock }: AppDeps): MiddlewareHandler<AppEn
       console.error(`[${c.get('requestId')}] the journal could not record ${c.req.method} ${c.req.path}:`, error);
     }
   };
+
+/** The answer's text: as sent (server/json-text.ts: sendText), or read from a copy of the response. */
+async function answerText(c: Context<AppEnv>): Promise<string> {
+  const answer = c.get('answer');
+  return answer?.response === c.res ? answer.text : c.res.clone().text();
+}
 
 function codeOf(body: string | null): string | null {
   if (!body?.startsWith('{')) return null;

@@ -94,6 +94,20 @@ describe('what an entry holds', () => {
     expect((await journal())[0]).toMatchObject({ status: 503, error_code: 'SERVICE_UNAVAILABLE', fault: 'error_response' });
   });
 
+  it('every answer body exactly as the client got it: JSON, a proxy\'s HTML page, a cached product list', async () => {
+    await t.control('POST', '/faults', { kind: 'error_response', status: 502, body: 'html', times: 1 });
+    const page = await t.call('GET', '/api/v1/balance');
+    const balance = await t.call('GET', '/api/v1/balance');
+    const first = await t.call('GET', '/api/v1/products');
+    const again = await t.call('GET', '/api/v1/products'); // the kept rendering (server/api/products-handler.ts)
+    const [againEntry, firstEntry, balanceEntry, pageEntry] = await journal();
+    expect(page.text).toContain('502 Bad Gateway');
+    expect(pageEntry).toMatchObject({ status: 502, error_code: null, fault: 'error_response', response_body: page.text });
+    expect(balanceEntry).toMatchObject({ status: 200, response_body: balance.text });
+    expect(firstEntry!.response_body).toBe(first.text);
+    expect(againEntry!.response_body).toBe(again.text);
+  });
+
   it('does not journal the control API, /health or the documents', async () => {
     await t.control('GET', '/state');
     await t.app.request('/health');
