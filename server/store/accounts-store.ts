@@ -33,7 +33,9 @@ export interface KeyLookup {
 
 export function createAccountsStore(db: Db, changes: ChangeWatch, turn?: TurnTransaction) {
   const byKeyHash = db.prepare<[string], { key_hash: string; account_id: string; revoked: 0 | 1; status: AccountStatus }>(
-    `SELECT k.key_hash, k.account_id, k.revoked, a.status FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = ?`,
+    // A subquery, not a JOIN: SQLite compiles that JOIN again on every run with a new key (see purchases-store.ts).
+    `SELECT k.key_hash, k.account_id, k.revoked, (SELECT a.status FROM accounts a WHERE a.id = k.account_id) AS status
+     FROM api_keys k WHERE k.key_hash = ?`,
   );
   const byId = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE id = ?');
   const all = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY created_at, id');
