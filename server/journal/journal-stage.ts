@@ -3,7 +3,7 @@
  * fault) and records it with its answer once the answer is ready. The later stages leave what
  * only they know on the context: the account (the key stage, apiKey), the order (the purchase handler),
  * the fault (server/faults/). A journal that cannot be written never costs the client its answer.
- * The entry is a savepoint in the event-loop turn's shared transaction, often the very one that
+ * The entry is one INSERT in the event-loop turn's shared transaction, often the very one that
  * holds the request's own checks; its answer leaves after that transaction commits.
  */
 import type { Context, MiddlewareHandler } from 'hono';

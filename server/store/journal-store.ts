@@ -75,8 +75,8 @@ function where(filter: JournalFilter, limit: number): { sql: string; params: (st
 }
 
 /**
- * With a turn transaction (turn-transaction.ts), an entry joins the API's shared transaction as a
- * savepoint, committed with the turn: no write lock and WAL append of its own per request.
+ * With a turn transaction (turn-transaction.ts), an entry joins the API's shared transaction as one
+ * INSERT, committed with the turn: no write lock and WAL append of its own per request.
  */
 export function createJournalStore(db: Db, journalLimit: () => number, turn?: TurnTransaction) {
   // Positional parameters: better-sqlite3 binds them faster than named ones, and every API request writes one.
