@@ -182,4 +182,21 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
   `,
+  // 8: an accepted request is one statement, INSERT INTO rate_accepts: its time goes into the ring's slot
+  // and the ring's next slot and newest time move, both or neither (a statement is atomic with its
+  // trigger), with no savepoint around two statements on every request. It is a compare-and-set: it
+  // writes only if the ring is where the caller says (its next slot is `slot`, its newest time
+  // `newest_before`), else it fails and writes nothing; the rate limiter, which keeps rings in memory
+  // (server/store/rate-limit-store.ts), then reads the ring again. The view holds no rows: it is only
+  // a name to insert into.
+  `
+  CREATE VIEW rate_accepts (subject, slot, next_slot, at, newest_before) AS SELECT NULL, NULL, NULL, NULL, NULL WHERE 0;
+  CREATE TRIGGER rate_accepts_insert INSTEAD OF INSERT ON rate_accepts BEGIN
+    UPDATE rate_subjects SET next_slot = new.next_slot, newest = new.at
+      WHERE subject = new.subject AND next_slot = new.slot AND newest = new.newest_before;
+    SELECT RAISE(ABORT, 'rate_accepts: the ring is not where the caller says') WHERE changes() = 0;
+    INSERT INTO rate_slots (subject, slot, at) VALUES (new.subject, new.slot, new.at)
+      ON CONFLICT (subject, slot) DO UPDATE SET at = excluded.at;
+  END;
+  `,
 ];

@@ -26,15 +26,15 @@ export const codesFor = (productId: string, spec: { stock?: number; codes?: read
  */
 export function createStore(db: Db) {
   const changes = createChangeWatch(db);
-  const turn = createTurnTransaction(db, changes.look);
+  const turn = createTurnTransaction(db, changes.look, changes.wrote);
   const accounts = createAccountsStore(db, changes, turn);
   const products = createProductsStore(db, changes);
   const purchases = createPurchasesStore(db, turn, products.stockMoved, changes.look);
-  const rateLimits = createRateLimitStore(db, turn);
+  const rateLimits = createRateLimitStore(db, turn, changes);
   const settings = createSettingsStore(db, changes, turn);
-  const faults = createFaultsStore(db, accounts);
+  const faults = createFaultsStore(db, accounts, changes);
   const journal = createJournalStore(db, settings.journalLimit, turn);
-  const authTrust = createAuthTrustStore(db);
+  const authTrust = createAuthTrustStore(db, changes);
   const isEmpty = db.prepare('SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM products)');
   const readFixture = db.prepare<[], { fixture: string }>('SELECT fixture FROM current_fixture WHERE id = 1');
   const writeFixture = db.prepare(

@@ -9,6 +9,7 @@ import { decide, drawDelay } from '../faults/rule-decision.js';
 import { randomSeed } from '../faults/seeded-random.js';
 import type { JournalOperation } from '../journal/journal-entry.js';
 import type { AccountsStore } from './accounts-store.js';
+import { cachedRead, type ChangeWatch } from './change-watch.js';
 import { hashKey, shownPrefix } from './random-ids.js';
 
 export type FaultSource = 'api' | 'config' | 'fixture';
@@ -56,7 +57,7 @@ export interface FiredFault {
 
 export type AddOutcome = { kind: 'added'; rule: FaultRuleRow } | { kind: 'refused'; path: string; message: string };
 
-export function createFaultsStore(db: Db, accounts: AccountsStore) {
+export function createFaultsStore(db: Db, accounts: AccountsStore, changes: ChangeWatch) {
   const insert = db.prepare(
     `INSERT INTO fault_rules (source, kind, stage, operation, account_id, key_hash, key_shown, key_prefix, product_id,
        with_idempotency_key, times, every, probability, seed, rng_state, params, created_at)
@@ -74,6 +75,18 @@ export function createFaultsStore(db: Db, accounts: AccountsStore) {
     before: db.prepare<[string], FaultRuleRow>(liveSql('before')),
     after_commit: db.prepare<[string], FaultRuleRow>(liveSql('after_commit')),
   } satisfies Record<FaultStage, unknown>;
+  // Most sandboxes have no rule at all: known per process until the change watch moves, so a request
+  // then reads nothing. Every write that adds a rule says so (wrote()); firing one only spends it.
+  const anyRule = db.prepare('SELECT 1 FROM fault_rules LIMIT 1');
+  const hasRules = cachedRead(changes, () => anyRule.get() !== undefined);
+  /** A write of rules: caches of them are stale afterwards, whether it committed or not. */
+  const writingRules = <T>(write: () => T): T => {
+    try {
+      return write();
+    } finally {
+      changes.wrote();
+    }
+  };
   const count = db.prepare('UPDATE fault_rules SET seen = ?, fired = ?, rng_state = ? WHERE id = ?');
   const remove = db.prepare('DELETE FROM fault_rules WHERE id = ?');
   const removeAll = db.prepare('DELETE FROM fault_rules');
@@ -145,24 +158,25 @@ export function createFaultsStore(db: Db, accounts: AccountsStore) {
   });
 
   return {
-    add: (input: FaultRuleInput, source: FaultSource, now: number) => db.transaction(() => add(input, source, now)).immediate(),
+    add: (input: FaultRuleInput, source: FaultSource, now: number) => writingRules(() => db.transaction(() => add(input, source, now)).immediate()),
     /** Adds a list (the configuration's, a fixture's); throws RefusedRule and adds none when one is refused. */
-    addAll: (inputs: readonly FaultRuleInput[], source: FaultSource, now: number) => addAll.immediate(inputs, source, now),
+    addAll: (inputs: readonly FaultRuleInput[], source: FaultSource, now: number) => writingRules(() => addAll.immediate(inputs, source, now)),
     list: () => all.all(),
     get: (id: number) => byId.get(id),
-    remove: (id: number) => remove.run(id).changes > 0,
-    removeAll: () => removeAll.run().changes,
+    remove: (id: number) => writingRules(() => remove.run(id).changes > 0),
+    removeAll: () => writingRules(() => removeAll.run().changes),
     /** Rules of a stage that could still fire for an operation; the caller narrows them by key, account, product. */
-    candidates: (stage: FaultStage, operation: JournalOperation) => live[stage].all(operation),
+    candidates: (stage: FaultStage, operation: JournalOperation) => (hasRules.get() ? live[stage].all(operation) : []),
     take: (ids: readonly number[]) => take.immediate(ids),
     /** The configuration's rules, replaced at startup (an empty list removes them). */
-    replaceConfigRules: (inputs: readonly FaultRuleInput[], now: number): AddOutcome[] => replaceConfigRules(inputs, now),
+    replaceConfigRules: (inputs: readonly FaultRuleInput[], now: number): AddOutcome[] => writingRules(() => replaceConfigRules(inputs, now)),
     /** For a reset: rules made through the API and the old fixture's go, the configuration's start over. Inside loadFixture's transaction. */
-    resetForFixture: (fixtureRules: readonly FaultRuleInput[], now: number) => {
-      removeAllBut.run('config');
-      rearmAll.run();
-      addAll(fixtureRules, 'fixture', now);
-    },
+    resetForFixture: (fixtureRules: readonly FaultRuleInput[], now: number) =>
+      writingRules(() => {
+        removeAllBut.run('config');
+        rearmAll.run();
+        addAll(fixtureRules, 'fixture', now);
+      }),
   };
 }
 

@@ -129,6 +129,26 @@ describe('the rate limiter', () => {
     );
   });
 
+  it('decides from the database, not from memory, after a savepoint around its hits was rolled back', () => {
+    const db = openDatabase(':memory:');
+    const limiter = createRateLimitStore(db);
+    const hit = (at: number, limit: number) => limiter.hit('key:a', rule(limit), T0 + at);
+    const undone = (...ats: number[]) => (limit: number) =>
+      expect(db.transaction(() => {
+        for (const at of ats) hit(at, limit);
+        throw new Error('undone');
+      })).toThrow('undone');
+    // Accepted, then undone: memory says the ring moved on; the write's compare-and-set finds it did not.
+    expect([hit(0, 5), hit(1, 5)]).toEqual([allowed, allowed]);
+    undone(2)(5);
+    expect([hit(3, 5), hit(4, 5), hit(5, 5)]).toEqual([allowed, allowed, allowed]);
+    expect(hit(6, 5)).toEqual(refused(60)); // 0, 1, 3, 4 and 5 are in the window, not 2
+    // Undone requests filled the window in memory: the refusal is made again from the database.
+    undone(120_001, 120_002, 120_003)(3);
+    expect(hit(120_004, 3)).toEqual(allowed); // nothing committed is in the window
+    expect(db.prepare('SELECT at FROM rate_slots WHERE at > ?').pluck().all(T0 + 120_000)).toEqual([T0 + 120_004]);
+  });
+
   it('prunes the rows of subjects idle for a window, a batch at a time, and keeps a busy one to its limit', () => {
     const db = openDatabase(':memory:');
     const limiter = createRateLimitStore(db);
@@ -150,6 +170,39 @@ describe('the rate limiter on one file from two connections', () => {
   let dir: string | undefined;
   afterEach(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Each limiter keeps what it knows of the rings in memory; it must forget it whenever the other wrote.
+  it('decides exactly as one rolling log when two connections take turns at random', () => {
+    dir = mkdtempSync(join(tmpdir(), 'rate-limit-'));
+    const base = dir;
+    let run = 0;
+    const step = fc.record({
+      connection: fc.constantFrom(0, 1),
+      subject: fc.constantFrom('key:a', 'key:b'),
+      advanceMs: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 5_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 70_000 }) }),
+      limit: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }) }),
+      peek: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 200 }), fc.integer({ min: 1, max: 6 }), (steps, firstLimit) => {
+        const path = join(base, `db-${run++}.sqlite`);
+        const limiters = [openDatabase(path), openDatabase(path)].map((db) => createRateLimitStore(db));
+        const model = rollingLog();
+        let now = T0;
+        let limit = firstLimit;
+        for (const s of steps) {
+          now += s.advanceMs;
+          limit = s.limit ?? limit;
+          const limiter = limiters[s.connection]!;
+          const expected = model(s.subject, limit, WINDOW_MS, now);
+          if (s.peek) expect(limiter.peek(s.subject, rule(limit), now)).toEqual(expected);
+          // A peek counts nothing: the model counted the request, so the hit below is what it decided.
+          expect(limiter.hit(s.subject, rule(limit), now)).toEqual(expected);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('shares one limit: each connection sees the other one’s requests', () => {

@@ -63,6 +63,23 @@ describe('the turn transaction', () => {
     expect(accepted()).toBe(2);
   });
 
+  it('when its commit fails, undoes the whole turn and tells the caches, whose reads it undid too', async () => {
+    const { store, accepted } = storeAndObserver();
+    store.db.pragma('defer_foreign_keys = ON'); // a key of no account: refused only at COMMIT
+    const version = store.changes.version;
+    const limit = { limit: 3, windowMs: 60_000 };
+    for (let i = 0; i < 2; i++) expect(store.rateLimits.hit('key:a', limit, 0)).toEqual({ allowed: true });
+    store.db.prepare("INSERT INTO api_keys (key_hash, account_id, prefix, created_at) VALUES ('h', 'nobody', 'mk_', 0)").run();
+    await expect(store.turn.committed()).rejects.toThrow(/FOREIGN KEY/);
+    expect(store.changes.version).not.toBe(version);
+    expect(accepted()).toBe(0);
+    // The two undone requests do not count: three more are let through, not one.
+    for (let i = 0; i < 3; i++) expect(store.rateLimits.hit('key:a', limit, 1)).toEqual({ allowed: true });
+    expect(store.rateLimits.hit('key:a', limit, 1).allowed).toBe(false);
+    await store.turn.committed();
+    expect(accepted()).toBe(3);
+  });
+
   it('commits the open turn before a purchase, which is a transaction of its own', () => {
     const { store, accepted } = storeAndObserver();
     store.rateLimits.hit('key:before', rule, 0);

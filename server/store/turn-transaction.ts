@@ -16,7 +16,8 @@
  *   first and run in a transaction of their own, committed before they answer.
  *
  * Caches are looked at (change-watch.ts) when it begins: while it is open, no
- * other connection can commit.
+ * other connection can commit. When its commit fails, what the caches learnt from
+ * its writes was undone: `onRollback` says so.
  */
 import type { Db } from '../db/open-database.js';
 
@@ -37,8 +38,8 @@ export interface TurnTransaction {
   failedSince(mark: number): boolean;
 }
 
-/** @example const turn = createTurnTransaction(db, () => changes.look()); turn.enter(); ...; await turn.committed(); */
-export function createTurnTransaction(db: Db, onBegin: () => void): TurnTransaction {
+/** @example const turn = createTurnTransaction(db, changes.look, changes.wrote); turn.enter(); ...; await turn.committed(); */
+export function createTurnTransaction(db: Db, onBegin: () => void, onRollback: () => void): TurnTransaction {
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
@@ -57,6 +58,7 @@ export function createTurnTransaction(db: Db, onBegin: () => void): TurnTransact
     } catch (error) {
       lastFailed = begun;
       if (db.inTransaction) rollback.run();
+      onRollback();
       for (const answer of answers) answer.reject(error);
       return;
     }
