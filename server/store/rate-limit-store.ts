@@ -29,11 +29,11 @@
  * another connection committed (another process on the file), this process wrote
  * around the limiter (a reset), or a turn's commit failed. The watch is looked at
  * inside the write lock (the turn's BEGIN IMMEDIATE, or this store's own
- * transaction), so nothing can change between that look and the decision. Two
- * checks keep memory from ever deciding alone where it could be wrong (a caller's
- * savepoint rolled back around a hit): the write is a compare-and-set that fails
- * unless the ring is where memory says, and then the ring is read again; and a
- * refusal, which writes nothing, is always made again from the database.
+ * transaction), so nothing can change between that look and the decision. Memory
+ * never decides alone where it could be wrong (a caller's savepoint rolled back
+ * around a hit): counting a request is a compare-and-set that fails unless the ring
+ * is where memory says, and then the ring is read again; a refusal, which writes
+ * nothing, and a ring begun or grown are decided on the database's rows.
  */
 import type { Db } from '../db/open-database.js';
 import { createChangeWatch, type ChangeWatch } from './change-watch.js';
@@ -185,15 +185,12 @@ export function createRateLimitStore(db: Db, turn?: TurnTransaction, changes: Ch
     }
   };
 
-  /** The subject's ring and the decision for its next request. A refusal from memory is made again from the database. */
-  const judge = (subject: string, rule: RateRule, now: number): { ring: KnownRing | null; decision: RateDecision } => {
+  /** The subject's ring and the decision for its next request, and whether both came from memory. */
+  const judge = (subject: string, rule: RateRule, now: number) => {
     const remembered = knownAt === changes.version && known.has(subject);
     const ring = ringOf(subject);
     const decision = !ring || rule.limit > ring.size ? ALLOWED : decide(limitThOf(subject, ring, rule.limit), rule, now);
-    if (decision.allowed || !remembered) return { ring, decision };
-    // A refusal writes nothing that could show memory wrong (see the compare-and-set in acceptAt).
-    known.delete(subject);
-    return judge(subject, rule, now);
+    return { ring, decision, remembered };
   };
 
   /** Accepts a request at the ring's next slot: false when the ring was not where memory said (then forgotten). */
@@ -216,7 +213,13 @@ export function createRateLimitStore(db: Db, turn?: TurnTransaction, changes: Ch
   const hitHere = (subject: string, rule: RateRule, now: number): RateDecision => {
     pruneIfDue(rule, now);
     for (;;) {
-      const { ring, decision } = judge(subject, rule, now);
+      const { ring, decision, remembered } = judge(subject, rule, now);
+      // Memory decides alone only what the write checks (acceptAt's compare-and-set). A refusal, a new
+      // ring and a grown one are decided again on what the database says, read inside the write lock.
+      if (remembered && (!decision.allowed || !ring || rule.limit > ring.size)) {
+        known.delete(subject);
+        continue;
+      }
       if (!decision.allowed) return decision;
       if (!ring) {
         writing(subject, () => begin(subject, rule, now));
@@ -229,8 +232,9 @@ export function createRateLimitStore(db: Db, turn?: TurnTransaction, changes: Ch
         growAndAccept(subject, ring, rule, now);
         return ALLOWED;
       }
-      // Memory was wrong only if the ring was moved behind its back: then it was forgotten, and this reads it.
       if (acceptAt(subject, ring, now)) return ALLOWED;
+      // The ring was not where memory said (a caller's savepoint rolled back around a hit): forgotten, read again.
+      if (!remembered) throw new Error(`the rate limiter's ring of ${subject} moved while the write lock was held`);
     }
   };
   // Alone, the hit is a transaction of its own; the look inside it sees what others committed before.
@@ -250,6 +254,9 @@ export function createRateLimitStore(db: Db, turn?: TurnTransaction, changes: Ch
     peek: (subject: string, rule: RateRule, now: number): RateDecision => {
       if (turn) turn.enter();
       else changes.look();
+      const first = judge(subject, rule, now);
+      if (first.decision.allowed || !first.remembered) return first.decision;
+      known.delete(subject); // a refusal is made again from the database (see hitHere)
       return judge(subject, rule, now).decision;
     },
   };
