@@ -1,6 +1,6 @@
 /** Accounts, their API keys (hashed) and wallets. */
 import type { Db } from '../db/open-database.js';
-import type { ChangeWatch } from './change-watch.js';
+import { cachedReads, type ChangeWatch } from './change-watch.js';
 import type { TurnTransaction } from './turn-transaction.js';
 import { hashKey, keyPrefix } from './random-ids.js';
 
@@ -51,25 +51,14 @@ export function createAccountsStore(db: Db, changes: ChangeWatch, turn?: TurnTra
 
   // Every API request looks its key up: the lookups of known keys are kept until the database changes
   // (change-watch.ts), so a repeated key costs neither a hash nor a query. Unknown keys are not kept.
-  const lookups = new Map<string, Readonly<KeyLookup>>();
-  let lookupsAt = -1;
+  const lookups = cachedReads<string, Readonly<KeyLookup>>(changes, MAX_CACHED_KEYS);
 
   return {
-    findByKey(key: string): Readonly<KeyLookup> | undefined {
-      if (lookupsAt !== changes.version) {
-        lookups.clear();
-        lookupsAt = changes.version;
-      }
-      let found = lookups.get(key);
-      if (found === undefined) {
+    findByKey: (key: string): Readonly<KeyLookup> | undefined =>
+      lookups.get(key, () => {
         const row = byKeyHash.get(hashKey(key));
-        if (!row) return undefined;
-        found = Object.freeze({ keyHash: row.key_hash, accountId: row.account_id, revoked: row.revoked === 1, status: row.status });
-        if (lookups.size >= MAX_CACHED_KEYS) lookups.clear();
-        lookups.set(key, found);
-      }
-      return found;
-    },
+        return row && Object.freeze({ keyHash: row.key_hash, accountId: row.account_id, revoked: row.revoked === 1, status: row.status });
+      }),
     getAccount: (id: string) => byId.get(id),
     listAccounts: () => all.all(),
     keysOf: (accountId: string) => keysOf.all(accountId),

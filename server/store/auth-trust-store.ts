@@ -8,7 +8,7 @@
  * not the sandbox's data.
  */
 import type { Db } from '../db/open-database.js';
-import type { ChangeWatch } from './change-watch.js';
+import { cachedReads, type ChangeWatch } from './change-watch.js';
 
 export type AuthScope = 'key' | 'control';
 
@@ -31,19 +31,11 @@ export function createAuthTrustStore(db: Db, changes: ChangeWatch) {
     return forgotten;
   });
 
-  // Record -> its stored time (null: none), as last read or written here, while the watch stands still.
-  const known = new Map<string, number | null>();
-  let knownAt = changes.version;
-  const storedAt = (scope: AuthScope, address: string, credentialHash: string): number | null => {
-    if (knownAt !== changes.version || known.size >= MAX_KNOWN) {
-      known.clear();
-      knownAt = changes.version;
-    }
-    const record = `${scope} ${address} ${credentialHash}`;
-    let at = known.get(record);
-    if (at === undefined) known.set(record, (at = lastAt.get(scope, address, credentialHash)?.at ?? null));
-    return at;
-  };
+  // Record -> its stored time (null: none), as last read here, while the watch stands still.
+  const known = cachedReads<string, number | null>(changes, MAX_KNOWN);
+  const recordOf = (scope: AuthScope, address: string, credentialHash: string) => `${scope} ${address} ${credentialHash}`;
+  const storedAt = (scope: AuthScope, address: string, credentialHash: string): number | null =>
+    known.get(recordOf(scope, address, credentialHash), () => lastAt.get(scope, address, credentialHash)?.at ?? null)!;
 
   return {
     /** Did the credential authenticate from the address after `since`? */
@@ -54,9 +46,9 @@ export function createAuthTrustStore(db: Db, changes: ChangeWatch) {
       if (stored !== null && stored >= now - REWRITE_AFTER_MS) return;
       try {
         // Forgetting others' records is rare (a day after they were written): then nothing known stays.
-        if (write.immediate(scope, address, credentialHash, now, forgetBefore) > 0) known.clear();
+        if (write.immediate(scope, address, credentialHash, now, forgetBefore) > 0) known.forgetAll();
       } finally {
-        known.delete(`${scope} ${address} ${credentialHash}`); // the upsert keeps the later time: read it again
+        known.forget(recordOf(scope, address, credentialHash)); // the upsert keeps the later time: read it again
       }
     },
   };

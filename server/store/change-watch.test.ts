@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fixture } from '../../spec/control-schemas.js';
 import { openDatabase } from '../db/open-database.js';
+import { cachedReads, type ChangeWatch } from './change-watch.js';
 import { createStore } from './create-store.js';
 import { hashKey } from './random-ids.js';
 
@@ -85,5 +86,28 @@ describe('per-process caches', () => {
     expect(mine.changes.version).toBe(version);
     expect(mine.settings.getSettings()).toBe(settings);
     expect(mine.accounts.findByKey('mk_test_a')).toBe(lookup);
+  });
+});
+
+describe('cachedReads', () => {
+  const watch = () => {
+    let version = 0;
+    return { get version() { return version; }, look() {}, wrote() { version++; } } satisfies ChangeWatch;
+  };
+
+  it('reads a key once until the watch moves, keeps no undefined, and drops everything past its bound', () => {
+    const changes = watch();
+    const reads: string[] = [];
+    const cache = cachedReads<string, string>(changes, 2);
+    const read = (key: string) => () => (reads.push(key), key === 'missing' ? undefined : key.toUpperCase());
+    expect([cache.get('a', read('a')), cache.get('a', read('a')), cache.get('missing', read('missing')), cache.get('missing', read('missing'))])
+      .toEqual(['A', 'A', undefined, undefined]);
+    expect(reads).toEqual(['a', 'missing', 'missing']);
+    changes.wrote();
+    cache.get('a', read('a'));
+    cache.get('b', read('b'));
+    cache.get('c', read('c')); // two kept: all dropped first
+    cache.get('a', read('a'));
+    expect(reads).toEqual(['a', 'missing', 'missing', 'a', 'b', 'c', 'a']);
   });
 });

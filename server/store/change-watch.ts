@@ -60,3 +60,34 @@ export function cachedRead<T>(changes: ChangeWatch, read: () => T): { get(): T }
     },
   };
 }
+
+/**
+ * Values read from the database by key, kept until the watch says they may have changed; past
+ * `max` entries all are dropped, so memory stays bounded whatever the keys.
+ * @example const lookups = cachedReads<string, Row>(changes, 10_000); lookups.get(key, () => byKey.get(key));
+ */
+export function cachedReads<K, V>(changes: ChangeWatch, max: number) {
+  const values = new Map<K, V>();
+  let at = changes.version;
+  const current = () => {
+    if (at !== changes.version || values.size >= max) {
+      values.clear();
+      at = changes.version;
+    }
+    return values;
+  };
+  return {
+    /** The kept value, else what `read` returns, kept unless it is undefined. */
+    get(key: K, read: () => V | undefined): V | undefined {
+      const kept = current().get(key);
+      if (kept !== undefined) return kept;
+      const value = read();
+      if (value !== undefined) values.set(key, value);
+      return value;
+    },
+    /** Forgets one key: the next get reads it again. */
+    forget: (key: K) => values.delete(key),
+    /** Forgets every key. */
+    forgetAll: () => values.clear(),
+  };
+}

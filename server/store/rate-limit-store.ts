@@ -175,16 +175,6 @@ export function createRateLimitStore(db: Db, turn?: TurnTransaction, changes: Ch
     }
   };
 
-  /** Runs a write of the rings; if it fails, what is known of the subject may be wrong and is forgotten. */
-  const writing = <T>(subject: string, write: () => T): T => {
-    try {
-      return write();
-    } catch (error) {
-      known.delete(subject);
-      throw error;
-    }
-  };
-
   /** The subject's ring and the decision for its next request, and whether both came from memory. */
   const judge = (subject: string, rule: RateRule, now: number) => {
     const remembered = knownAt === changes.version && known.has(subject);
@@ -222,7 +212,7 @@ export function createRateLimitStore(db: Db, turn?: TurnTransaction, changes: Ch
       }
       if (!decision.allowed) return decision;
       if (!ring) {
-        writing(subject, () => begin(subject, rule, now));
+        begin(subject, rule, now); // should it fail, it wrote nothing and memory still says "no ring"
         known.set(subject, { size: rule.limit, next: 1 % rule.limit, newest: now, slots: new Map([[0, now]]), whole: true });
         knownSlots++;
         return ALLOWED;
